@@ -1,0 +1,46 @@
+import { Command, CommanderError } from 'commander';
+import { registerCertsCommand } from './certs.js';
+import { UsageError, type CliIo } from './io.js';
+
+/**
+ * Runs the `lean-mock` command line with `argv` (without node and the script) and resolves with
+ * the exit code: 0 ok, 2 usage error, 1 anything else. Errors are one line on stderr, never a
+ * stack trace. The CLI is a thin shell: each command parses its flags and calls the public API.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = new Command('lean-mock')
+    .description('An offline mock of the Lean Technologies API over mutual TLS')
+    .version(io.version, '-v, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+      outputError: (text, write) => write(oneLine(text)),
+    })
+    .showSuggestionAfterError()
+    .allowExcessArguments(false);
+  registerCertsCommand(program, io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message; asking for help or the version is no failure
+      // (a bare `lean-mock` with no command is: it prints help as a usage error).
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
+        return 0;
+      }
+      return 2;
+    }
+    if (error instanceof UsageError) {
+      io.stderr(oneLine(`error: ${error.message}`));
+      return 2;
+    }
+    io.stderr(oneLine(`error: ${error instanceof Error ? error.message : String(error)}`));
+    return 1;
+  }
+}
+
+function oneLine(text: string): string {
+  return `${text.trim().split('\n')[0]}\n`;
+}

@@ -1,0 +1,287 @@
+import { X509Certificate as NodeX509Certificate, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import * as x509 from '@peculiar/x509';
+import {
+  exportPrivateKeyPem,
+  generateKeyPair,
+  importKeyPair,
+  signingAlgorithm,
+  type CryptoKey,
+  type CryptoKeyPair,
+  type KeyType,
+} from './keys.js';
+import { joinPem } from './pem.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Certificates start a day early so that a client whose clock lags a little still accepts them. */
+const BACKDATE_MS = DAY_MS;
+
+/** A certificate with its private key, and the facts about it that tests and the journal compare. */
+export interface IssuedCertificate {
+  readonly certificatePem: string;
+  /** PKCS#8 PEM. */
+  readonly privateKeyPem: string;
+  /** Upper-case hex, exactly as Node's `getPeerCertificate().serialNumber` reports it. */
+  readonly serialNumber: string;
+  /** `AA:BB:…`, exactly as Node's `getPeerCertificate().fingerprint256` reports it. */
+  readonly fingerprint256: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}
+
+/** What a leaf certificate is for: its extended key usages. */
+export type LeafPurpose = 'client' | 'server';
+
+export interface LeafRequest {
+  commonName: string;
+  organization?: string;
+  organizationalUnit?: string;
+  /** Extended key usage: `client` (clientAuth, the default) or `server` (serverAuth). */
+  purpose?: LeafPurpose;
+  /** Subject alternative names: DNS names and IPv4/IPv6 addresses. */
+  hosts?: readonly string[];
+  /** The moment validity is counted from (default: the clock). */
+  now?: Date;
+  /** Default: `now` minus a day. */
+  notBefore?: Date;
+  /** Default: a year after `now`. */
+  notAfter?: Date;
+  /** Reuse a key pair instead of generating one (RSA key generation dominates PKI build time). */
+  keyPair?: CryptoKeyPair;
+}
+
+export interface AuthorityOptions {
+  keyType?: KeyType;
+  commonName?: string;
+  organization?: string;
+  /** The moment the PKI is built at; every validity period is relative to it. */
+  now?: Date;
+  /** Validity of the CA certificate from `now`, in days (default 3650). */
+  validityDays?: number;
+  /** Use this key pair instead of generating one (lets a caller generate all keys in parallel). */
+  keyPair?: CryptoKeyPair;
+}
+
+/** A certificate authority that signs: a root, or an intermediate under a root. */
+export class CertificateAuthority {
+  private constructor(
+    readonly keyType: KeyType,
+    readonly certificate: x509.X509Certificate,
+    readonly keys: CryptoKeyPair,
+    readonly certificatePem: string,
+    readonly privateKeyPem: string,
+    /** The authority that signed this one; undefined for a root. */
+    readonly parent: CertificateAuthority | undefined,
+  ) {}
+
+  /** A self-signed root CA. */
+  static async createRoot(options: AuthorityOptions = {}): Promise<CertificateAuthority> {
+    const keyType = options.keyType ?? 'ec';
+    const keys = options.keyPair ?? (await generateKeyPair(keyType));
+    const now = options.now ?? new Date();
+    const name = distinguishedName(options.commonName ?? 'lean-mock Root CA', options.organization);
+    const certificate = await signCertificate({
+      keyType,
+      subjectName: name,
+      subjectKeys: keys,
+      issuerName: name,
+      issuerKeys: keys,
+      notBefore: new Date(now.getTime() - BACKDATE_MS),
+      notAfter: new Date(now.getTime() + (options.validityDays ?? 3650) * DAY_MS),
+      extensions: await caExtensions(keys.publicKey, keys.publicKey, undefined),
+    });
+    return CertificateAuthority.from(keyType, certificate, keys, undefined);
+  }
+
+  /** Rebuilds an authority from the PEM files a PKI folder holds, so it can sign again (e.g. new CRLs). */
+  static async load(
+    certificatePem: string,
+    privateKeyPem: string,
+    keyType: KeyType,
+    parent?: CertificateAuthority,
+  ): Promise<CertificateAuthority> {
+    const keys = await importKeyPair(privateKeyPem, keyType);
+    const certificate = new x509.X509Certificate(certificatePem);
+    return new CertificateAuthority(keyType, certificate, keys, certificatePem, privateKeyPem, parent);
+  }
+
+  private static async from(
+    keyType: KeyType,
+    certificate: x509.X509Certificate,
+    keys: CryptoKeyPair,
+    parent: CertificateAuthority | undefined,
+  ): Promise<CertificateAuthority> {
+    const privateKeyPem = await exportPrivateKeyPem(keys.privateKey);
+    return new CertificateAuthority(keyType, certificate, keys, toPem(certificate), privateKeyPem, parent);
+  }
+
+  get subject(): string {
+    return this.certificate.subject;
+  }
+
+  /** This authority's certificate and its parents', nearest first, root last. */
+  get chainPems(): string[] {
+    return this.parent ? [this.certificatePem, ...this.parent.chainPems] : [this.certificatePem];
+  }
+
+  /** An intermediate CA signed by this one (path length 0: it issues leaves only). */
+  async createIntermediate(options: AuthorityOptions = {}): Promise<CertificateAuthority> {
+    const keys = options.keyPair ?? (await generateKeyPair(this.keyType));
+    const now = options.now ?? new Date();
+    const certificate = await signCertificate({
+      keyType: this.keyType,
+      subjectName: distinguishedName(options.commonName ?? 'lean-mock Issuing CA', options.organization),
+      subjectKeys: keys,
+      issuerName: this.subject,
+      issuerKeys: this.keys,
+      notBefore: new Date(now.getTime() - BACKDATE_MS),
+      notAfter: new Date(now.getTime() + (options.validityDays ?? 3650) * DAY_MS),
+      extensions: await caExtensions(keys.publicKey, this.keys.publicKey, 0),
+    });
+    return CertificateAuthority.from(this.keyType, certificate, keys, this);
+  }
+
+  /** A leaf certificate: a client certificate unless `purpose: 'server'`. */
+  async issue(request: LeafRequest): Promise<IssuedCertificate> {
+    const keys = request.keyPair ?? (await generateKeyPair(this.keyType));
+    const now = request.now ?? new Date();
+    const certificate = await signCertificate({
+      keyType: this.keyType,
+      subjectName: distinguishedName(request.commonName, request.organization, request.organizationalUnit),
+      subjectKeys: keys,
+      issuerName: this.subject,
+      issuerKeys: this.keys,
+      notBefore: request.notBefore ?? new Date(now.getTime() - BACKDATE_MS),
+      notAfter: request.notAfter ?? new Date(now.getTime() + 365 * DAY_MS),
+      extensions: await leafExtensions(this.keyType, keys.publicKey, this.keys.publicKey, request),
+    });
+    return describeIssued(certificate, await exportPrivateKeyPem(keys.privateKey));
+  }
+}
+
+/** A self-signed end-entity certificate: a leaf that vouches for itself (the `self_signed` variant). */
+export async function issueSelfSignedLeaf(
+  keyType: KeyType,
+  request: LeafRequest & { notBefore: Date; notAfter: Date },
+): Promise<IssuedCertificate> {
+  const keys = request.keyPair ?? (await generateKeyPair(keyType));
+  const name = distinguishedName(request.commonName, request.organization, request.organizationalUnit);
+  const certificate = await signCertificate({
+    keyType,
+    subjectName: name,
+    subjectKeys: keys,
+    issuerName: name,
+    issuerKeys: keys,
+    notBefore: request.notBefore,
+    notAfter: request.notAfter,
+    extensions: await leafExtensions(keyType, keys.publicKey, keys.publicKey, request),
+  });
+  return describeIssued(certificate, await exportPrivateKeyPem(keys.privateKey));
+}
+
+/** Facts about a PEM certificate in the same form Node reports for a peer certificate. */
+export function describeCertificate(certificatePem: string): Omit<IssuedCertificate, 'privateKeyPem' | 'certificatePem'> {
+  const parsed = new NodeX509Certificate(certificatePem);
+  return {
+    serialNumber: parsed.serialNumber.toUpperCase(),
+    fingerprint256: parsed.fingerprint256,
+    subject: parsed.subject.split('\n').join(', '),
+    issuer: parsed.issuer.split('\n').join(', '),
+    notBefore: new Date(parsed.validFrom),
+    notAfter: new Date(parsed.validTo),
+  };
+}
+
+/** PEM with the trailing newline @peculiar/x509 leaves out. */
+function toPem(certificate: x509.X509Certificate): string {
+  return joinPem([certificate.toString('pem')]);
+}
+
+function describeIssued(certificate: x509.X509Certificate, privateKeyPem: string): IssuedCertificate {
+  const certificatePem = toPem(certificate);
+  return { certificatePem, privateKeyPem, ...describeCertificate(certificatePem) };
+}
+
+function distinguishedName(commonName: string, organization = 'lean-mock (test only)', unit?: string): string {
+  const escape = (value: string): string => value.replace(/([,+"\\<>;=])/g, '\\$1');
+  const parts = [`CN=${escape(commonName)}`];
+  if (unit) parts.push(`OU=${escape(unit)}`);
+  parts.push(`O=${escape(organization)}`, 'C=AE');
+  return parts.join(', ');
+}
+
+/** A positive 128-bit serial whose first byte is never zero, so every tool prints it the same way. */
+function randomSerial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = ((bytes[0] ?? 1) & 0x7f) | 0x01;
+  return bytes.toString('hex').toUpperCase();
+}
+
+interface SignRequest {
+  keyType: KeyType;
+  subjectName: string;
+  subjectKeys: CryptoKeyPair;
+  issuerName: string;
+  issuerKeys: CryptoKeyPair;
+  notBefore: Date;
+  notAfter: Date;
+  extensions: x509.Extension[];
+}
+
+async function signCertificate(request: SignRequest): Promise<x509.X509Certificate> {
+  return x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject: request.subjectName,
+    issuer: request.issuerName,
+    notBefore: request.notBefore,
+    notAfter: request.notAfter,
+    publicKey: request.subjectKeys.publicKey,
+    signingKey: request.issuerKeys.privateKey,
+    signingAlgorithm: signingAlgorithm(request.keyType),
+    extensions: request.extensions,
+  });
+}
+
+async function caExtensions(
+  subjectKey: CryptoKey,
+  issuerKey: CryptoKey,
+  pathLength: number | undefined,
+): Promise<x509.Extension[]> {
+  return [
+    new x509.BasicConstraintsExtension(true, pathLength, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    await x509.SubjectKeyIdentifierExtension.create(subjectKey),
+    await x509.AuthorityKeyIdentifierExtension.create(issuerKey),
+  ];
+}
+
+async function leafExtensions(
+  keyType: KeyType,
+  subjectKey: CryptoKey,
+  issuerKey: CryptoKey,
+  request: LeafRequest,
+): Promise<x509.Extension[]> {
+  // RSA key exchange (TLS 1.2 non-ECDHE suites) needs keyEncipherment; ECDSA keys only sign.
+  const usages =
+    keyType === 'rsa'
+      ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
+      : x509.KeyUsageFlags.digitalSignature;
+  const purpose = request.purpose === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth;
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(usages, true),
+    new x509.ExtendedKeyUsageExtension([purpose]),
+    await x509.SubjectKeyIdentifierExtension.create(subjectKey),
+    await x509.AuthorityKeyIdentifierExtension.create(issuerKey),
+  ];
+  if (request.hosts?.length) {
+    extensions.push(
+      new x509.SubjectAlternativeNameExtension(
+        request.hosts.map((host) => (isIP(host) ? { type: 'ip', value: host } : { type: 'dns', value: host })),
+      ),
+    );
+  }
+  return extensions;
+}

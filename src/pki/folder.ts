@@ -1,0 +1,318 @@
+import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { describeCertificate, type IssuedCertificate } from './authority.js';
+import type { CatalogueVariant } from './catalogue.js';
+import { certificateAndChain, defaultApp, type AppIdentity, type AuthorityMaterial, type LeanPki } from './lean-pki.js';
+import { MANIFEST_VERSION, manifestSchema, type ManifestFile, type PkiManifest } from './manifest.js';
+import { joinPem, splitPem } from './pem.js';
+import { toPkcs12 } from './pkcs12.js';
+
+/** Why a certificate folder could not be written or read; `message` is one line for a person. */
+export class PkiFolderError extends Error {
+  constructor(
+    readonly code: 'not_empty' | 'invalid' | 'io',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PkiFolderError';
+  }
+}
+
+/** Private keys and anything holding one: readable by the owner only, like an SSH key. */
+const SECRET_MODE = 0o600;
+const PUBLIC_MODE = 0o644;
+
+interface PlannedFile extends ManifestFile {
+  contents: string | Buffer;
+}
+
+/**
+ * Writes the PKI as the folder Lean's portal users know (DESIGN.md §2.2), plus `manifest.json`.
+ * Refuses a non-empty folder unless `force`. The manifest is written last, so a folder left
+ * half-written by a crash has none and is never mistaken for a complete one.
+ */
+export async function writePkiFolder(pki: LeanPki, dir: string, options: { force?: boolean } = {}): Promise<PkiManifest> {
+  if (!options.force && (await isNonEmptyFolder(dir))) {
+    throw new PkiFolderError('not_empty', `${dir} already exists and is not empty (use --force to overwrite it)`);
+  }
+  const { files, manifest } = planFolder(pki);
+  try {
+    for (const file of files) {
+      const target = join(dir, file.path);
+      const mode = file.secret ? SECRET_MODE : PUBLIC_MODE;
+      await ensureFolder(dirname(target));
+      await writeFile(target, file.contents, { mode });
+      await chmod(target, mode); // writeFile's mode applies only to files it creates
+    }
+    await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { mode: SECRET_MODE });
+    await chmod(join(dir, 'manifest.json'), SECRET_MODE); // it holds client secrets
+  } catch (error) {
+    throw new PkiFolderError('io', `cannot write ${dir}: ${ioMessage(error)}`);
+  }
+  return manifest;
+}
+
+/** Reads a folder written by {@link writePkiFolder} back into memory. */
+export async function readPkiFolder(dir: string): Promise<{ pki: LeanPki; manifest: PkiManifest }> {
+  const manifestPath = join(dir, 'manifest.json');
+  let raw: string;
+  try {
+    raw = await readFile(manifestPath, 'utf8');
+  } catch (error) {
+    throw new PkiFolderError('invalid', `${dir} is not a lean-mock certificate folder: ${ioMessage(error)}`);
+  }
+  let parsedJson: unknown;
+  try {
+    parsedJson = JSON.parse(raw);
+  } catch {
+    throw new PkiFolderError('invalid', `${manifestPath} is not valid JSON`);
+  }
+  const parsed = manifestSchema.safeParse(parsedJson);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || '(root)';
+    throw new PkiFolderError('invalid', `${manifestPath} is not a lean-mock ${MANIFEST_VERSION} manifest: ${where}: ${issue?.message}`);
+  }
+  const manifest = parsed.data;
+  const text = async (path: string): Promise<string> => {
+    try {
+      return await readFile(join(dir, path), 'utf8');
+    } catch (error) {
+      throw new PkiFolderError('invalid', `${dir} is incomplete: ${ioMessage(error)}`);
+    }
+  };
+  const credential = async (certPath: string, keyPath: string): Promise<IssuedCertificate> => {
+    const certificatePem = await text(certPath);
+    return { certificatePem, privateKeyPem: await text(keyPath), ...describeCertificate(certificatePem) };
+  };
+  const authority = async (entry: PkiManifest['ca']['root']): Promise<AuthorityMaterial> => ({
+    certificatePem: await text(entry.cert),
+    privateKeyPem: await text(entry.key),
+    crlPem: await text(entry.crl),
+  });
+
+  const pki: LeanPki = {
+    keyType: manifest.key_type,
+    createdAt: new Date(manifest.created_at),
+    validUntil: new Date(manifest.valid_until),
+    p12Password: manifest.p12_password,
+    root: await authority(manifest.ca.root),
+    intermediate: await authority(manifest.ca.intermediate),
+    partnerIntermediate: await authority(manifest.ca.partner_intermediate),
+    rogueRootPem: await text(manifest.ca.rogue_root.cert),
+    chainPem: await text(manifest.trust.chain),
+    crlsPem: await text(manifest.trust.crls),
+    server: { ...(await credential(manifest.server.cert, manifest.server.key)), hosts: manifest.server.hosts },
+    apps: await Promise.all(
+      manifest.apps.map(async (app) => ({
+        name: app.name,
+        appToken: app.app_token,
+        clientId: app.client_id,
+        clientSecret: app.client_secret,
+        webhookSecret: app.webhook_secret,
+        credential: await credential(app.cert, app.key),
+      })),
+    ),
+    variants: await Promise.all(
+      manifest.variants.map(async (variant): Promise<CatalogueVariant> => {
+        const { cert, key, chain } = variant.files;
+        return {
+          name: variant.name,
+          expected: variant.expected,
+          rejectedBy: variant.rejected_by,
+          description: variant.description,
+          fix: variant.fix,
+          ...(cert && key ? { credential: await credential(cert, key) } : {}),
+          ...(chain ? { chainPems: splitPem(await text(chain)) } : {}),
+        };
+      }),
+    ),
+  };
+  return { pki, manifest };
+}
+
+/** Every file of the folder and the manifest that describes them, from one table. */
+function planFolder(pki: LeanPki): { files: PlannedFile[]; manifest: PkiManifest } {
+  const files: PlannedFile[] = [];
+  const add = (path: string, contents: string | Buffer, description: string, secret = false): string => {
+    files.push({ path, contents, description, secret });
+    return path;
+  };
+  const p12 = (app: AppIdentity, flavour: 'aes256' | '3des'): Buffer =>
+    toPkcs12({
+      keyPem: app.credential.privateKeyPem,
+      certificatePems: [app.credential.certificatePem, pki.intermediate.certificatePem, pki.root.certificatePem],
+      password: pki.p12Password,
+      flavour,
+      friendlyName: app.name,
+    });
+
+  const trust = {
+    chain: add('lean_public_cert_chain.pem', pki.chainPem, 'Intermediate + root CA: what clients trust, as Lean gives it'),
+    crls: add('ca/crls.pem', pki.crlsPem, 'Every CRL the server loads (root, intermediate, partner intermediate)'),
+  };
+  const authority = (name: string, label: string, material: AuthorityMaterial): PkiManifest['ca']['root'] => ({
+    cert: add(`ca/${name}.crt`, material.certificatePem, `${label} certificate`),
+    key: add(`ca/${name}_key.pem`, material.privateKeyPem, `${label} private key`, true),
+    crl: add(`ca/${name}.crl`, material.crlPem, `${label} certificate revocation list`),
+    ...facts(describeCertificate(material.certificatePem)),
+  });
+  const ca: PkiManifest['ca'] = {
+    root: authority('root', 'Root CA', pki.root),
+    intermediate: authority('intermediate', 'Issuing (intermediate) CA', pki.intermediate),
+    partner_intermediate: authority(
+      'partner_intermediate',
+      'Second intermediate CA, never held by the server (see bad/incomplete_chain)',
+      pki.partnerIntermediate,
+    ),
+    rogue_root: { cert: add('ca/rogue_root.crt', pki.rogueRootPem, 'An untrusted root CA (see bad/unknown_ca)') },
+  };
+
+  const server: PkiManifest['server'] = {
+    cert: add('server/cert.crt', pki.server.certificatePem, 'The mock server certificate'),
+    key: add('server/key.pem', pki.server.privateKeyPem, 'The mock server private key', true),
+    cert_and_chain: add(
+      'server/cert_and_chain.crt',
+      certificateAndChain(pki, pki.server),
+      'Server certificate + intermediate: what the server sends',
+    ),
+    hosts: [...pki.server.hosts],
+    ...facts(pki.server),
+  };
+
+  const main = defaultApp(pki);
+  const apps: PkiManifest['apps'] = pki.apps.map((app) => {
+    const isDefault = app === main;
+    const name = (file: string, topLevel: string): string => (isDefault ? topLevel : `apps/${app.name}/${file}`);
+    const label = `${app.name}'s`;
+    return {
+      name: app.name,
+      default: isDefault,
+      app_token: app.appToken,
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      webhook_secret: app.webhookSecret,
+      cert: add(name('cert.crt', 'my_app_cert.crt'), app.credential.certificatePem, `${label} client certificate (leaf only)`),
+      key: add(name('key.pem', 'my_app_private_key.pem'), app.credential.privateKeyPem, `${label} private key`, true),
+      cert_and_chain: add(
+        name('cert_and_chain.crt', 'my_app_cert_and_chain.crt'),
+        certificateAndChain(pki, app.credential),
+        `${label} client certificate + intermediate (for Go clients)`,
+      ),
+      p12: add(
+        name('app.p12', 'my_app.p12'),
+        p12(app, 'aes256'),
+        `${label} key + certificate + chain, PKCS#12 AES-256 (password: p12_password)`,
+        true,
+      ),
+      p12_3des: add(
+        name('app_3des.p12', 'my_app_3des.p12'),
+        p12(app, '3des'),
+        `${label} PKCS#12 in the 3DES/SHA-1 flavour older .NET reads`,
+        true,
+      ),
+      ...facts(app.credential),
+    };
+  });
+
+  const variants: PkiManifest['variants'] = pki.variants.map((variant) => ({
+    name: variant.name,
+    expected: variant.expected,
+    rejected_by: variant.rejectedBy,
+    description: variant.description,
+    fix: variant.fix,
+    files: variantFiles(variant, add),
+    ...(variant.credential ? facts(variant.credential) : {}),
+  }));
+
+  const manifest: PkiManifest = {
+    lean_mock_pki: MANIFEST_VERSION,
+    created_at: pki.createdAt.toISOString(),
+    valid_until: pki.validUntil.toISOString(),
+    key_type: pki.keyType,
+    p12_password: pki.p12Password,
+    trust,
+    ca,
+    server,
+    apps,
+    variants,
+    files: [
+      ...files.map(({ path, description, secret }) => ({ path, description, secret })),
+      { path: 'manifest.json', description: 'This description of the folder (holds client secrets)', secret: true },
+    ],
+  };
+  return { files, manifest };
+}
+
+function variantFiles(
+  variant: CatalogueVariant,
+  add: (path: string, contents: string, description: string, secret?: boolean) => string,
+): PkiManifest['variants'][number]['files'] {
+  if (!variant.credential) return {};
+  const base = `bad/${variant.name}`;
+  const files: PkiManifest['variants'][number]['files'] = {
+    cert: add(`${base}/cert.crt`, variant.credential.certificatePem, `${variant.name}: client certificate`),
+    key: add(`${base}/key.pem`, variant.credential.privateKeyPem, `${variant.name}: private key`, true),
+  };
+  if (variant.chainPems?.length) {
+    files.chain = add(`${base}/chain.crt`, joinPem(variant.chainPems), `${variant.name}: the intermediate to send along`);
+    files.cert_and_chain = add(
+      `${base}/cert_and_chain.crt`,
+      joinPem([variant.credential.certificatePem, ...variant.chainPems]),
+      `${variant.name}: leaf + intermediate (accepted)`,
+    );
+  }
+  return files;
+}
+
+function facts(certificate: Omit<IssuedCertificate, 'certificatePem' | 'privateKeyPem'>) {
+  return {
+    subject: certificate.subject,
+    serial: certificate.serialNumber,
+    fingerprint256: certificate.fingerprint256,
+    not_before: certificate.notBefore.toISOString(),
+    not_after: certificate.notAfter.toISOString(),
+  };
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node's own `recursive: true` spins forever on some paths the
+ * kernel refuses (e.g. under /proc), and a CLI must fail, not hang.
+ */
+export async function ensureFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw error;
+    await ensureFolder(parent);
+    await mkdir(dir).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
+}
+
+async function isNonEmptyFolder(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).length > 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new PkiFolderError('io', `${dir} exists and is not a folder`);
+    }
+    throw new PkiFolderError('io', `cannot read ${dir}: ${ioMessage(error)}`);
+  }
+}
+
+function ioMessage(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const path = (error as NodeJS.ErrnoException).path;
+  if (code === 'EACCES' || code === 'EPERM') return `permission denied${path ? ` (${path})` : ''}`;
+  if (code === 'ENOENT') return `no such file or folder${path ? ` (${path})` : ''}`;
+  if (code === 'ENOTDIR') return `not a folder${path ? ` (${path})` : ''}`;
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'ENOSPC') return 'no space left on device';
+  return error instanceof Error ? error.message : String(error);
+}

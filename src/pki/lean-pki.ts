@@ -1,0 +1,230 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { CertificateAuthority, type IssuedCertificate } from './authority.js';
+import { buildCatalogue, type CatalogueVariant } from './catalogue.js';
+import { exportPrivateKeyPem, generateKeyPair, type KeyType } from './keys.js';
+import { joinPem } from './pem.js';
+import { issueCrl } from './revocation.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long the good certificates and the CRLs last; `not_yet_valid` starts when they end. */
+const LIFETIME_DAYS = 365;
+
+/** Names Lean's own hosts answer to, so clients configured for Lean reach the mock unchanged. */
+export const DEFAULT_SERVER_HOSTS: readonly string[] = [
+  'localhost',
+  '127.0.0.1',
+  '::1',
+  'mtls.sandbox.leantech.me',
+  'sandbox.leantech.me',
+];
+
+export const DEFAULT_P12_PASSWORD = 'lean-mock';
+
+export interface AppRequest {
+  /** Folder-safe name: letters, digits, `_` and `-`. */
+  name: string;
+  /** Lean's application id, which is also the app token and the OAuth client id. Default: a UUID. */
+  appToken?: string;
+  clientSecret?: string;
+  webhookSecret?: string;
+}
+
+export interface LeanPkiOptions {
+  /** `ec` (P-256, default) or `rsa` (2048). */
+  keyType?: KeyType;
+  /** Extra names and addresses for the server certificate, beside {@link DEFAULT_SERVER_HOSTS}. */
+  hosts?: readonly string[];
+  /** The apps to issue client certificates for; the first is the default app. Default: my_app, other_app. */
+  apps?: readonly AppRequest[];
+  p12Password?: string;
+  /** The moment the PKI is built at (default: the clock). */
+  now?: Date;
+}
+
+/** A CA certificate with its key and the CRL it publishes. */
+export interface AuthorityMaterial {
+  readonly certificatePem: string;
+  readonly privateKeyPem: string;
+  readonly crlPem: string;
+}
+
+/** One Lean application: its credentials and the client certificate bound to it. */
+export interface AppIdentity {
+  readonly name: string;
+  readonly appToken: string;
+  /** Equal to `appToken`, as at Lean. */
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly webhookSecret: string;
+  readonly credential: IssuedCertificate;
+}
+
+/** The whole Lean-shaped PKI, in memory, as PEM text. */
+export interface LeanPki {
+  readonly keyType: KeyType;
+  readonly createdAt: Date;
+  /** Until when every certificate keeps its intended behaviour (good ones valid, bad ones bad). */
+  readonly validUntil: Date;
+  readonly p12Password: string;
+  readonly root: AuthorityMaterial;
+  readonly intermediate: AuthorityMaterial;
+  /** Under the same root, but never held by the server (see the `incomplete_chain` variant). */
+  readonly partnerIntermediate: AuthorityMaterial;
+  /** Not trusted by the server (see the `unknown_ca` variant). */
+  readonly rogueRootPem: string;
+  /** Intermediate + root: `lean_public_cert_chain.pem`, what clients trust. */
+  readonly chainPem: string;
+  /** Every CRL the server loads: root, intermediate and partner intermediate. */
+  readonly crlsPem: string;
+  readonly server: IssuedCertificate & { readonly hosts: readonly string[] };
+  /** The first app is the default one (`my_app_*` files). */
+  readonly apps: readonly AppIdentity[];
+  readonly variants: readonly CatalogueVariant[];
+}
+
+const DEFAULT_APPS: readonly AppRequest[] = [{ name: 'my_app' }, { name: 'other_app' }];
+
+/**
+ * Builds the full Lean-shaped PKI in one call: the CA chain, the server certificate, one client
+ * certificate per app and the catalogue of bad client certificates.
+ *
+ * @example
+ * const pki = await createLeanPki();                      // EC P-256
+ * const rsa = await createLeanPki({ keyType: 'rsa', hosts: ['mock.internal'] });
+ */
+export async function createLeanPki(options: LeanPkiOptions = {}): Promise<LeanPki> {
+  const keyType = options.keyType ?? 'ec';
+  const now = options.now ?? new Date();
+  const apps = (options.apps?.length ? options.apps : DEFAULT_APPS).map(resolveApp);
+  const hosts = [...new Set([...DEFAULT_SERVER_HOSTS, ...(options.hosts ?? [])])];
+  const until = new Date(now.getTime() + LIFETIME_DAYS * DAY_MS);
+
+  // RSA key generation dominates: make every key at once, in the thread pool.
+  const [rootKeys, intermediateKeys, partnerKeys, rogueKeys, serverKeys, leafKeys, ...appKeys] = await Promise.all(
+    Array.from({ length: 6 + apps.length }, () => generateKeyPair(keyType)),
+  );
+  const root = await CertificateAuthority.createRoot({ keyType, now, keyPair: rootKeys, commonName: 'lean-mock Root CA' });
+  const [intermediate, partnerIntermediate, rogueRoot] = await Promise.all([
+    root.createIntermediate({ now, keyPair: intermediateKeys, commonName: 'lean-mock Issuing CA 1' }),
+    root.createIntermediate({ now, keyPair: partnerKeys, commonName: 'lean-mock Issuing CA 2 (partner)' }),
+    CertificateAuthority.createRoot({
+      keyType,
+      now,
+      keyPair: rogueKeys,
+      commonName: 'Rogue Root CA',
+      organization: 'Not Lean (test only)',
+    }),
+  ]);
+
+  const [server, appCredentials] = await Promise.all([
+    intermediate.issue({
+      commonName: 'mtls.sandbox.leantech.me',
+      purpose: 'server',
+      hosts,
+      now,
+      notAfter: until,
+      keyPair: serverKeys,
+    }),
+    Promise.all(
+      apps.map((app, index) =>
+        intermediate.issue({
+          commonName: app.appToken,
+          organizationalUnit: app.name,
+          organization: 'lean-mock sandbox application',
+          now,
+          notAfter: until,
+          keyPair: appKeys[index],
+        }),
+      ),
+    ),
+  ]);
+  const identities = apps.map((app, index) => ({ ...app, credential: appCredentials[index]! }));
+
+  const catalogue = await buildCatalogue({
+    keyType,
+    now,
+    intermediate,
+    partnerIntermediate,
+    rogueRoot,
+    leafKeys: leafKeys!,
+    foreignKeyPem: await exportPrivateKeyPem(serverKeys!.privateKey),
+  });
+
+  const crlDates = { thisUpdate: new Date(now.getTime() - DAY_MS), nextUpdate: until };
+  const [rootCrl, intermediateCrl, partnerCrl] = await Promise.all([
+    issueCrl(root, crlDates),
+    issueCrl(intermediate, {
+      ...crlDates,
+      revoked: catalogue.revokedByIntermediate.map((serialNumber) => ({ serialNumber, revokedAt: now })),
+    }),
+    issueCrl(partnerIntermediate, crlDates),
+  ]);
+
+  return {
+    keyType,
+    createdAt: now,
+    validUntil: validUntil([server, ...appCredentials], catalogue.variants, until),
+    p12Password: options.p12Password ?? DEFAULT_P12_PASSWORD,
+    root: { certificatePem: root.certificatePem, privateKeyPem: root.privateKeyPem, crlPem: rootCrl },
+    intermediate: {
+      certificatePem: intermediate.certificatePem,
+      privateKeyPem: intermediate.privateKeyPem,
+      crlPem: intermediateCrl,
+    },
+    partnerIntermediate: {
+      certificatePem: partnerIntermediate.certificatePem,
+      privateKeyPem: partnerIntermediate.privateKeyPem,
+      crlPem: partnerCrl,
+    },
+    rogueRootPem: rogueRoot.certificatePem,
+    chainPem: joinPem([intermediate.certificatePem, root.certificatePem]),
+    crlsPem: joinPem([rootCrl, intermediateCrl, partnerCrl]),
+    server: { ...server, hosts },
+    apps: identities,
+    variants: catalogue.variants,
+  };
+}
+
+/** The default app: the one the `my_app_*` files belong to. */
+export function defaultApp(pki: LeanPki): AppIdentity {
+  const app = pki.apps[0];
+  if (!app) throw new Error('a Lean PKI has at least one app');
+  return app;
+}
+
+/** A leaf followed by the intermediate that issued it: what Go clients must send. */
+export function certificateAndChain(pki: LeanPki, credential: IssuedCertificate): string {
+  return joinPem([credential.certificatePem, pki.intermediate.certificatePem]);
+}
+
+function resolveApp(request: AppRequest): Omit<AppIdentity, 'credential'> {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(request.name)) {
+    throw new Error(`app name "${request.name}" must be 1-64 letters, digits, "_" or "-"`);
+  }
+  const appToken = request.appToken ?? randomUUID();
+  return {
+    name: request.name,
+    appToken,
+    clientId: appToken,
+    clientSecret: request.clientSecret ?? randomBytes(16).toString('hex'),
+    webhookSecret: request.webhookSecret ?? randomBytes(16).toString('hex'),
+  };
+}
+
+/**
+ * The first moment any certificate would stop behaving as intended: a good one expiring, the
+ * CRLs going stale, or `not_yet_valid` becoming valid.
+ */
+function validUntil(good: readonly IssuedCertificate[], variants: readonly CatalogueVariant[], crlNextUpdate: Date): Date {
+  const limits = [
+    crlNextUpdate.getTime(),
+    ...good.map((credential) => credential.notAfter.getTime()),
+    ...variants.flatMap((variant) => {
+      if (!variant.credential) return [];
+      if (variant.expected === 'not_yet_valid') return [variant.credential.notBefore.getTime()];
+      if (variant.expected === 'expired') return [];
+      return [variant.credential.notAfter.getTime()];
+    }),
+  ];
+  return new Date(Math.min(...limits));
+}
