@@ -285,3 +285,38 @@ async function leafExtensions(
   }
   return extensions;
 }
+
+/** A root and one intermediate under it: the smallest Lean-like hierarchy. */
+export interface TestAuthority {
+  readonly root: CertificateAuthority;
+  readonly intermediate: CertificateAuthority;
+  /** Intermediate + root, as PEM: the bundle clients trust (Lean's `lean_public_cert_chain.pem`). */
+  readonly chainPem: string;
+  /** A server certificate for these DNS names and IP addresses, issued by the intermediate. */
+  issueServerCertificate(hosts: readonly string[], request?: Partial<LeafRequest>): Promise<IssuedCertificate>;
+  /** A client certificate (EKU clientAuth), issued by the intermediate. */
+  issueClientCertificate(commonName: string, request?: Partial<LeafRequest>): Promise<IssuedCertificate>;
+}
+
+/**
+ * A root + intermediate test CA, in the spirit of trustme: one call, then issue what you need.
+ *
+ * @example
+ * const ca = await createTestAuthority();
+ * const server = await ca.issueServerCertificate(['localhost', '127.0.0.1']);
+ * const client = await ca.issueClientCertificate('my-app');
+ * https.createServer({ key: server.privateKeyPem, cert: server.certificatePem, ca: ca.chainPem, requestCert: true });
+ */
+export async function createTestAuthority(options: AuthorityOptions = {}): Promise<TestAuthority> {
+  const root = await CertificateAuthority.createRoot(options);
+  const intermediate = await root.createIntermediate({ now: options.now, commonName: 'lean-mock Issuing CA' });
+  return {
+    root,
+    intermediate,
+    chainPem: joinPem(intermediate.chainPems),
+    issueServerCertificate: (hosts, request = {}) =>
+      intermediate.issue({ commonName: hosts[0] ?? 'localhost', ...request, hosts, purpose: 'server' }),
+    issueClientCertificate: (commonName, request = {}) =>
+      intermediate.issue({ ...request, commonName, purpose: 'client' }),
+  };
+}
