@@ -1,0 +1,83 @@
+import { performance } from 'node:perf_hooks';
+import { median, spread, type Spread } from './stats.js';
+
+export interface BenchOptions {
+  /** Fewer runs: a smoke check of the harness, not figures to quote. */
+  quick: boolean;
+}
+
+/** `unit: 'ratio'` compares the baseline ratio, otherwise the median. */
+export interface Target {
+  op: '<' | '>=';
+  value: number;
+  unit: 'ms' | 'ratio';
+}
+
+export interface BenchResult {
+  name: string;
+  unit: 'ms';
+  samples: number[];
+  median: number;
+  spread: Spread;
+  /** Ratio = median of per-round ratios against a baseline measured in the same rounds. */
+  baseline?: { name: string; ratio: number; ratioSpread: Spread };
+  target?: Target;
+  met?: boolean;
+}
+
+export interface BenchSuite {
+  name: string;
+  /** What is measured and how, in a sentence or two, copied into results.json. */
+  method: string;
+  run(options: BenchOptions): Promise<BenchResult[]>;
+}
+
+/** One measured run: resolves to its own elapsed ms, so set-up and clean-up can stay untimed. */
+export type Task = () => Promise<number>;
+
+export async function timed(work: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
+/**
+ * Runs every task once per round (A B C, B C A, …) so machine noise hits all alike and no task
+ * always goes first; the first `warmup` rounds are discarded.
+ */
+export async function interleave<K extends string>(
+  tasks: Record<K, Task>,
+  rounds: { runs: number; warmup: number },
+): Promise<Record<K, number[]>> {
+  const names = Object.keys(tasks) as K[];
+  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
+  for (let round = 0; round < rounds.warmup + rounds.runs; round++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(round + i) % names.length]!;
+      const elapsed = await tasks[name]();
+      if (round >= rounds.warmup) samples[name].push(elapsed);
+    }
+  }
+  return samples;
+}
+
+/** Builds a result; `baseline` samples must come from the same rounds, index for index. */
+export function summarize(
+  name: string,
+  samples: number[],
+  extra: { baseline?: { name: string; samples: readonly number[] }; target?: Target } = {},
+): BenchResult {
+  const result: BenchResult = { name, unit: 'ms', samples, median: median(samples), spread: spread(samples) };
+  if (extra.baseline) {
+    const ratios = samples.map((value, i) => value / extra.baseline!.samples[i]!);
+    result.baseline = { name: extra.baseline.name, ratio: median(ratios), ratioSpread: spread(ratios) };
+  }
+  if (extra.target) {
+    const { op, value, unit } = extra.target;
+    const actual = unit === 'ratio' ? result.baseline?.ratio : result.median;
+    if (actual === undefined) throw new Error(`${name}: a ratio target needs a baseline`);
+    result.target = extra.target;
+    result.met = op === '<' ? actual < value : actual >= value;
+  }
+  return result;
+}
