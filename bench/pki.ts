@@ -39,7 +39,7 @@ async function measure(keyType: KeyType, quick: boolean): Promise<BenchResult[]>
     },
     ROUNDS[keyType][quick ? 'quick' : 'full'],
   );
-  const floorName = `${label}: ${KEYS_PER_PKI} key pairs in parallel (floor)`;
+  const floorName = `${label}: keygen floor, ${KEYS_PER_PKI} pairs in parallel`;
   const baseline = { name: floorName, samples: samples.floor };
   return [
     summarize(`${label}: createLeanPki (memory)`, samples.memory, {

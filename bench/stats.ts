@@ -31,7 +31,7 @@ export const fixed1 = (value: number): string => value.toFixed(1);
 export const formatRatio = (ratio: number): string => `${ratio.toFixed(2)}×`;
 
 export function formatSpread(s: Spread, format: (value: number) => string = fixed1): string {
-  return `${format(s.low)}–${format(s.high)} (${s.kind === 'p10-p90' ? 'p10–p90' : 'min–max'})`;
+  return `${format(s.low)}–${format(s.high)} ${s.kind === 'p10-p90' ? 'p10–p90' : 'min–max'}`;
 }
 
 /** Plain-text table: first row is the header; numeric-looking cells are right-aligned. */

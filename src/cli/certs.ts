@@ -28,6 +28,7 @@ export function registerCertsCommand(program: Command, io: CliIo): void {
     .allowExcessArguments(false)
     .action(async (flags: CertsFlags) => {
       const hosts = flags.host.map(checkHost);
+      if (flags.out.trim() === '') throw new UsageError('--out needs a folder name');
       const dir = resolve(io.cwd, flags.out);
       const pki = await createLeanPki({ keyType: flags.keyType, hosts });
       const manifest = await writePkiFolder(pki, dir, { force: flags.force });

@@ -20,14 +20,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .showSuggestionAfterError()
     .allowExcessArguments(false);
   registerCertsCommand(program, io);
+  if (argv.length === 0) {
+    io.stderr('error: missing command (see lean-mock --help)\n');
+    return 2;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Commander has already printed its message; asking for help or the version is no failure
-      // (a bare `lean-mock` with no command is: it prints help as a usage error).
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
+      // Commander has already printed its message; asking for help or the version is no failure.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) {
         return 0;
       }
       return 2;

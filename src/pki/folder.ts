@@ -300,7 +300,7 @@ async function isNonEmptyFolder(dir: string): Promise<boolean> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') {
-      throw new PkiFolderError('io', `${dir} exists and is not a folder`);
+      throw new PkiFolderError('io', `${dir} or one of its parents is not a folder`);
     }
     throw new PkiFolderError('io', `cannot read ${dir}: ${ioMessage(error)}`);
   }
