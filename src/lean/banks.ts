@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { LeanError } from '../app/errors.js';
+import { methodNotAllowed } from '../app/routing.js';
+
+/**
+ * `GET /banks/v1`: the catalogue of banks (Lean's `banks.yml`, schema `Bank`). The list is a
+ * fixture; this router only filters it. Authentication has already happened upstream.
+ */
+
+export const BANK_ACCOUNT_TYPES = ['PERSONAL', 'BUSINESS'] as const;
+export const BANK_COUNTRY_CODES = ['ARE', 'SAU'] as const;
+export const CONNECTION_TYPES = ['REVERSE_ENGINEERED', 'OPEN_BANKING', 'DIRECT_CONNECTION'] as const;
+export const BANK_ACCOUNT_SUB_TYPES = [
+  'CHARGE_CARD', 'CREDIT', 'CURRENT', 'EMONEY', 'LOAN', 'MORTGAGE', 'PREPAID', 'SAVINGS', 'CALL',
+] as const;
+
+const hexColour = z.string().regex(/^#[0-9A-Fa-f]{6}$/);
+const currency = z.string().regex(/^[A-Z]{3}$/);
+const transferLimit = z.strictObject({ currency, min: z.number().nonnegative(), max: z.number().positive() });
+const switches = z.strictObject({ payments: z.boolean(), data: z.boolean() });
+
+/**
+ * Stricter than Lean's schema on purpose: every field, even those Lean marks optional, must be
+ * present and no unknown field is allowed, so the fixture cannot drift from the documented shape.
+ */
+export const BankSchema = z.strictObject({
+  identifier: z.string().regex(/^[A-Z0-9_]+$/),
+  name: z.string().min(1),
+  arabic_name: z.string().min(1),
+  commercial_name: z.string().nullable(),
+  commercial_name_arabic: z.string().nullable(),
+  logo: z.url(),
+  logo_alt: z.url(),
+  main_color: hexColour,
+  background_color: hexColour,
+  theme: z.enum(['dark', 'light']),
+  country_code: z.enum(BANK_COUNTRY_CODES),
+  active: z.boolean(),
+  mock: z.boolean(),
+  traits: z.array(z.string()),
+  // Lean types the deprecated `supported_account_types` with the sub-type enum too.
+  supported_account_types: z.array(z.enum(BANK_ACCOUNT_SUB_TYPES)),
+  supported_account_sub_types: z.array(z.enum(BANK_ACCOUNT_SUB_TYPES)),
+  bank_type: z.enum(['RETAIL', 'SME']),
+  swift_code: z.string().regex(/^[A-Z0-9]{8}([A-Z0-9]{3})?$/).nullable(),
+  transfer_limits: z.array(transferLimit),
+  international_transfer_limits: z.array(transferLimit),
+  international_destinations: z.array(
+    z.strictObject({
+      country_iso_code: z.string().regex(/^[A-Z]{3}$/),
+      country_name: z.string().min(1),
+      supported_currencies: z.array(currency),
+    }),
+  ),
+  account_type: z.enum(BANK_ACCOUNT_TYPES),
+  connection_type: z.enum(CONNECTION_TYPES),
+  relates_to: z.array(z.string()).nullable(),
+  availability: z.strictObject({ active: switches, enabled: switches }),
+});
+
+export const BanksSchema = z.array(BankSchema).superRefine((banks, ctx) => {
+  const seen = new Set<string>();
+  banks.forEach((bank, index) => {
+    if (seen.has(bank.identifier)) {
+      ctx.addIssue({ code: 'custom', path: [index, 'identifier'], message: `duplicate identifier ${bank.identifier}` });
+    }
+    seen.add(bank.identifier);
+  });
+});
+
+export type Bank = z.infer<typeof BankSchema>;
+export type BankAccountType = (typeof BANK_ACCOUNT_TYPES)[number];
+export type BankCountryCode = (typeof BANK_COUNTRY_CODES)[number];
+
+const FIXTURE = new URL('../../fixtures/banks.json', import.meta.url);
+
+/** Validates a bank list; throws a readable error naming every problem. */
+export function parseBanks(json: unknown, source = 'banks'): Bank[] {
+  const result = BanksSchema.safeParse(json);
+  if (!result.success) throw new Error(`${source} is malformed:\n${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+/** Reads and validates `fixtures/banks.json`; call once at start-up so a bad fixture fails loudly there. */
+export function loadBanks(): Bank[] {
+  return parseBanks(JSON.parse(readFileSync(FIXTURE, 'utf8')), 'fixtures/banks.json');
+}
+
+/**
+ * A list-valued query parameter: `a,b`, `a&x=b` and both mixed; case-insensitive. Returns
+ * undefined when absent or empty (no filter). An unknown value answers INVALID_PARAMETERS naming
+ * the field, as Lean does for a bad key or value.
+ */
+function listParam<T extends string>(query: Record<string, unknown>, field: string, allowed: readonly [T, ...T[]]) {
+  const raw = z.union([z.string(), z.array(z.string())]).optional().safeParse(query[field]);
+  // Only reachable with a richer query parser (e.g. `field[a]=b`): still the field's fault.
+  if (!raw.success) throw LeanError.invalidParameter(field, query[field]);
+  const tokens = [raw.data ?? []].flat().flatMap((value) => value.split(',')).map((value) => value.trim());
+  const item = z.enum(allowed);
+  const values = new Set<T>();
+  for (const token of tokens.filter((value) => value !== '')) {
+    const parsed = item.safeParse(token.toUpperCase());
+    if (!parsed.success) throw LeanError.invalidParameter(field, token);
+    values.add(parsed.data);
+  }
+  return values.size > 0 ? values : undefined;
+}
+
+export function createBanksRouter(options: { banks: readonly Bank[] }): Router {
+  const { banks } = options;
+  const list: RequestHandler = (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    const accountTypes = listParam(query, 'account_types', BANK_ACCOUNT_TYPES);
+    const countryCodes = listParam(query, 'country_codes', BANK_COUNTRY_CODES);
+    const connectionTypes = listParam(query, 'connection_types', CONNECTION_TYPES);
+    res.json(
+      banks.filter(
+        (bank) =>
+          (!accountTypes || accountTypes.has(bank.account_type)) &&
+          (!countryCodes || countryCodes.has(bank.country_code)) &&
+          (!connectionTypes || connectionTypes.has(bank.connection_type)),
+      ),
+    );
+  };
+
+  const router = Router();
+  router.route('/banks/v1').get(list).all(methodNotAllowed);
+  return router;
+}
