@@ -6,6 +6,8 @@ export interface CliIo {
   version: string;
   /** The folder relative paths are resolved against. */
   cwd: string;
+  /** Resolves with the signal's name when the process is asked to stop (SIGINT, SIGTERM). */
+  waitForShutdown(): Promise<string>;
 }
 
 /** A mistake in how the command was called: exit code 2. */

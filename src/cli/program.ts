@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerCertsCommand } from './certs.js';
+import { registerServeCommand } from './serve.js';
 import { UsageError, type CliIo } from './io.js';
 
 /**
@@ -20,6 +21,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .showSuggestionAfterError()
     .allowExcessArguments(false);
   registerCertsCommand(program, io);
+  registerServeCommand(program, io);
   if (argv.length === 0) {
     io.stderr('error: missing command (see lean-mock --help)\n');
     return 2;

@@ -37,3 +37,64 @@ export async function issueCrl(authority: CertificateAuthority, options: CrlOpti
   });
   return pemBlock('X509 CRL', new Uint8Array(crl.rawData));
 }
+
+/**
+ * The revocation state of one CA at run time: starts from the CRL it published, and re-signs a
+ * fresh CRL each time a certificate is revoked (the CA key is in the PKI, as in any test PKI).
+ */
+export class RevocationList {
+  private readonly revoked = new Map<string, Date>();
+
+  private constructor(
+    private readonly authority: CertificateAuthority,
+    private readonly initial: ReadonlyMap<string, Date>,
+    private readonly nextUpdate: Date,
+    private readonly initialPem: string,
+  ) {
+    this.current = initialPem;
+    this.reset();
+  }
+
+  private current: string;
+
+  /** Reads the entries and dates of `crlPem`, which `authority` signed. */
+  static fromCrl(authority: CertificateAuthority, crlPem: string): RevocationList {
+    const crl = new x509.X509Crl(crlPem.replace(/X509 CRL/g, 'CRL'));
+    const entries = new Map(crl.entries.map((entry) => [entry.serialNumber.toUpperCase(), entry.revocationDate]));
+    const nextUpdate = crl.nextUpdate ?? new Date(Date.now() + 365 * 86_400_000);
+    return new RevocationList(authority, entries, nextUpdate, crlPem);
+  }
+
+  /** The current CRL, as PEM. */
+  get pem(): string {
+    return this.current;
+  }
+
+  isRevoked(serialNumber: string): boolean {
+    return this.revoked.has(serialNumber.toUpperCase());
+  }
+
+  serials(): string[] {
+    return [...this.revoked.keys()];
+  }
+
+  /** Adds `serialNumber` and signs a new CRL; resolves with it. Revoking twice changes nothing. */
+  async revoke(serialNumber: string, at: Date): Promise<string> {
+    const serial = serialNumber.toUpperCase();
+    if (this.revoked.has(serial)) return this.current;
+    this.revoked.set(serial, at);
+    this.current = await issueCrl(this.authority, {
+      thisUpdate: at,
+      nextUpdate: this.nextUpdate,
+      revoked: [...this.revoked].map(([entry, revokedAt]) => ({ serialNumber: entry, revokedAt })),
+    });
+    return this.current;
+  }
+
+  /** Back to the CRL the PKI was built with. */
+  reset(): void {
+    this.current = this.initialPem;
+    this.revoked.clear();
+    for (const [serial, at] of this.initial) this.revoked.set(serial, at);
+  }
+}

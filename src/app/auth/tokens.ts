@@ -1,0 +1,203 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  jwtVerify,
+  SignJWT,
+  type CryptoKey,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
+import type { AppIdentity } from '../../pki/lean-pki.js';
+import { systemClock, type Clock } from '../routing.js';
+
+/** What a token lets its bearer do: Lean's backend API, or the LinkSDK for one customer. */
+export type TokenScope = 'api' | { readonly customerId: string };
+
+/** The claims of a Lean-shaped access token (what Lean's tokens carry, as seen decoded). */
+export interface LeanTokenClaims extends JWTPayload {
+  iss: string;
+  sub: string;
+  aud: string;
+  nbf: number;
+  iat: number;
+  exp: number;
+  jti: string;
+  /** Granted scopes, as an array (Spring Authorization Server style). */
+  scope: string[];
+  applications?: { id: string }[];
+  customers?: { id: string }[];
+}
+
+export type IssueResult =
+  | {
+      ok: true;
+      accessToken: string;
+      tokenType: 'Bearer';
+      /** Seconds, one less than the JWT lifetime: what Lean answers (3599 for a 3600 s token). */
+      expiresIn: number;
+      /** The granted scope as a string: `api` or `customer.<id>`. */
+      scope: string;
+      claims: LeanTokenClaims;
+    }
+  | { ok: false; error: 'invalid_client' | 'invalid_scope'; description: string };
+
+export type VerifyFailureDetail = 'expired' | 'not_yet_valid' | 'bad_signature' | 'malformed' | 'unknown_app';
+
+export type VerifyResult =
+  | { ok: true; appToken: string; scope: TokenScope; claims: LeanTokenClaims }
+  | { ok: false; reason: 'invalid_token'; detail: VerifyFailureDetail };
+
+export interface TokenAuthorityOptions {
+  /** Only the credentials are read, so tests need not build a PKI. Read on each use. */
+  apps: readonly Pick<AppIdentity, 'appToken' | 'clientSecret'>[];
+  clock?: Clock;
+  issuer?: string;
+  /** Default: the client id, as Spring Authorization Server (Lean's) sets `aud`. */
+  audience?: string;
+  lifetimeSeconds?: number;
+}
+
+export interface TokenAuthority {
+  issue(appToken: string, clientSecret: string, scope: string | TokenScope): Promise<IssueResult>;
+  /** Never rejects: every failure is a {@link VerifyResult}. */
+  verify(token: string): Promise<VerifyResult>;
+  /** The public signing key, for `/.well-known/jwks.json`. */
+  jwks(): Promise<JSONWebKeySet>;
+}
+
+export const DEFAULT_TOKEN_ISSUER = 'https://auth.sandbox.leantech.me';
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
+const ALG = 'RS256';
+/** Real tokens are well under 2 kB; refusing huge input early keeps verify cheap. */
+const MAX_TOKEN_LENGTH = 8 * 1024;
+const CUSTOMER_SCOPE = /^customer\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** `api` or `customer.<lower-case uuid>`; anything else (including several scopes) is null. */
+export function parseScope(raw: string): TokenScope | null {
+  if (raw === 'api') return 'api';
+  const customer = CUSTOMER_SCOPE.exec(raw);
+  return customer ? { customerId: customer[1]! } : null;
+}
+
+export function formatScope(scope: TokenScope): string {
+  return scope === 'api' ? 'api' : `customer.${scope.customerId}`;
+}
+
+interface SigningKey {
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+export function createTokenAuthority(options: TokenAuthorityOptions): TokenAuthority {
+  const clock = options.clock ?? systemClock;
+  const issuer = options.issuer ?? DEFAULT_TOKEN_ISSUER;
+  const lifetime = options.lifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+  // Looked up on each use, not copied: a composition root that reloads its PKI may change the
+  // list, and tokens of apps that left must then fail as `unknown_app`.
+  const secretOf = (appToken: string) => options.apps.find((app) => app.appToken === appToken)?.clientSecret;
+
+  // RSA generation takes tens of ms; servers must start faster, so the key is made on first use,
+  // once, however many requests race for it.
+  let signingKey: Promise<SigningKey> | undefined;
+  const key = (): Promise<SigningKey> => {
+    signingKey ??= makeSigningKey().catch((error: unknown) => {
+      signingKey = undefined; // let the next call retry rather than fail forever
+      throw error;
+    });
+    return signingKey;
+  };
+
+  return {
+    async issue(appToken, clientSecret, requested) {
+      if (!secretMatches(secretOf(appToken), clientSecret)) {
+        return { ok: false, error: 'invalid_client', description: 'Unknown client or wrong client secret.' };
+      }
+      // A parsed scope goes through the parser again, so a bad customer id cannot slip in.
+      const scope = parseScope(typeof requested === 'string' ? requested : formatScope(requested));
+      if (!scope) {
+        return { ok: false, error: 'invalid_scope', description: "The scope must be 'api' or 'customer.<customer_id>'." };
+      }
+      const iat = Math.floor(clock().getTime() / 1000);
+      const claims: LeanTokenClaims = {
+        iss: issuer,
+        sub: appToken,
+        aud: options.audience ?? appToken,
+        nbf: iat,
+        iat,
+        exp: iat + lifetime,
+        jti: randomUUID(),
+        scope: [formatScope(scope)],
+        ...(scope === 'api' ? { applications: [{ id: appToken }] } : { customers: [{ id: scope.customerId }] }),
+      };
+      const { privateKey, publicJwk } = await key();
+      const accessToken = await new SignJWT(claims)
+        .setProtectedHeader({ alg: ALG, typ: 'JWT', kid: publicJwk.kid! })
+        .sign(privateKey);
+      return { ok: true, accessToken, tokenType: 'Bearer', expiresIn: lifetime - 1, scope: formatScope(scope), claims };
+    },
+
+    async verify(token) {
+      if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+        return invalid('malformed');
+      }
+      let payload: JWTPayload;
+      try {
+        const { publicKey } = await key();
+        ({ payload } = await jwtVerify(token, publicKey, { algorithms: [ALG], issuer, currentDate: clock() }));
+      } catch (error) {
+        return invalid(failureDetail(error));
+      }
+      const claims = payload as LeanTokenClaims;
+      const granted = Array.isArray(claims.scope) && claims.scope.length === 1 ? claims.scope[0] : undefined;
+      const scope = typeof granted === 'string' ? parseScope(granted) : null;
+      if (typeof claims.sub !== 'string' || !scope) return invalid('malformed');
+      // Signed by us, but for an app no longer in the list.
+      if (secretOf(claims.sub) === undefined) return invalid('unknown_app');
+      return { ok: true, appToken: claims.sub, scope, claims };
+    },
+
+    async jwks() {
+      return { keys: [(await key()).publicJwk] };
+    },
+  };
+}
+
+async function makeSigningKey(): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair(ALG, { modulusLength: 2048 });
+  const jwk = await exportJWK(publicKey);
+  return { privateKey, publicKey, publicJwk: { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: ALG, use: 'sig' } };
+}
+
+/**
+ * Compares SHA-256 digests so the buffers are always the same length: timingSafeEqual needs that,
+ * and it keeps the secret's length from leaking. Unknown clients still pay for one comparison.
+ */
+function secretMatches(expected: string | undefined, given: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  const equal = timingSafeEqual(digest(expected ?? ''), digest(given));
+  return expected !== undefined && equal;
+}
+
+function failureDetail(error: unknown): VerifyFailureDetail {
+  const code = (error as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'expired';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      return (error as { claim?: unknown }).claim === 'nbf' ? 'not_yet_valid' : 'malformed';
+    // A well-formed token signed by someone else, or with another algorithm (e.g. HS256, none).
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'bad_signature';
+    default:
+      return 'malformed';
+  }
+}
+
+function invalid(detail: VerifyFailureDetail): VerifyResult {
+  return { ok: false, reason: 'invalid_token', detail };
+}

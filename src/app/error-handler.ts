@@ -1,0 +1,47 @@
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { LeanError } from './errors.js';
+import type { Clock } from './routing.js';
+
+/** JSON bodies larger than this are refused with 413: Lean's requests are all small. */
+export const BODY_LIMIT = '256kb';
+
+/** The JSON body parser for routes that take a body; its errors become Lean's envelope below. */
+export const jsonBody: RequestHandler = express.json({ limit: BODY_LIMIT });
+
+/** body-parser's and express's own client errors, in Lean's words. */
+function fromHttpError(error: { type?: string; status?: number; message?: string }): LeanError | undefined {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return LeanError.of('INVALID_PARAMETERS', 'The request body is not valid JSON.');
+    case 'entity.too.large':
+      return LeanError.of('PAYLOAD_TOO_LARGE', `The request body is larger than ${BODY_LIMIT}.`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return LeanError.of('UNSUPPORTED_MEDIA_TYPE', 'The request body must be UTF-8 JSON.');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return LeanError.of('INVALID_PARAMETERS', 'The request body could not be read.');
+  }
+  if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+    // e.g. a malformed %-escape in the path: the URL itself is unusable.
+    return LeanError.of('INVALID_URL', 'The URL you have requested is malformed.');
+  }
+  return undefined;
+}
+
+/** The last middleware of every express app here: anything thrown becomes Lean's envelope. */
+export function leanErrorHandler(clock: Clock): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const lean =
+      error instanceof LeanError
+        ? error
+        : (fromHttpError(error as { type?: string; status?: number }) ?? LeanError.of('INTERNAL_SERVER_ERROR'));
+    if (lean.httpStatus >= 500) {
+      // A bug of ours, not the client's: say so on stderr, never in the reply.
+      process.emitWarning(`lean-mock: unexpected error: ${error instanceof Error ? error.stack : String(error)}`);
+    }
+    res.status(lean.httpStatus).json(lean.body(clock()));
+  };
+}

@@ -1,0 +1,92 @@
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { loadOrCreatePki } from '../pki/cache.js';
+import { readPkiFolder } from '../pki/folder.js';
+import { defaultApp, type LeanPki } from '../pki/lean-pki.js';
+import { startLeanMock } from '../server/lean-mock.js';
+import { UsageError, type CliIo } from './io.js';
+
+/** Where `serve` keeps the PKI it generates when no `--certs` is given; reused while valid. */
+export const CACHED_CERTS_DIR = '.lean-mock/certs';
+
+interface ServeFlags {
+  certs?: string;
+  host: string;
+  port: string;
+  adminPort: string;
+  reject: 'handshake' | 'http';
+  tlsMin: '1.2' | '1.3';
+  tlsMax: '1.2' | '1.3';
+  requireClientChain: boolean;
+  mtls: boolean;
+  json: boolean;
+}
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
+
+export function registerServeCommand(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description('run the mock over mutual TLS until SIGINT/SIGTERM')
+    .option('--certs <dir>', `certificate folder from "lean-mock certs" (default: generate and reuse ${CACHED_CERTS_DIR})`)
+    .option('--host <address>', 'address to listen on (anything but loopback must be asked for)', '127.0.0.1')
+    .option('--port <port>', 'HTTPS port (0: ephemeral)', '8443')
+    .option('--admin-port <port>', 'admin API port on loopback (0: ephemeral, off: none)', '8444')
+    .addOption(new Option('--reject <style>', 'how to refuse a bad certificate').choices(['handshake', 'http']).default('handshake'))
+    .addOption(new Option('--tls-min <version>', 'lowest TLS version').choices(['1.2', '1.3']).default('1.2'))
+    .addOption(new Option('--tls-max <version>', 'highest TLS version').choices(['1.2', '1.3']).default('1.3'))
+    .option('--require-client-chain', 'trust the root only: clients must send leaf + intermediate', false)
+    .option('--no-mtls', 'no client certificate: token only, like the plain sandbox host')
+    .option('--json', 'print the ready line as one JSON object', false)
+    .allowExcessArguments(false)
+    .action(async (flags: ServeFlags) => {
+      const port = parsePort('--port', flags.port);
+      const adminPort = flags.adminPort === 'off' ? 'off' : parsePort('--admin-port', flags.adminPort);
+      if (flags.tlsMin === '1.3' && flags.tlsMax === '1.2') throw new UsageError('--tls-min 1.3 is above --tls-max 1.2');
+
+      const { pki, dir } = await obtainPki(flags, io);
+      const mock = await startLeanMock({
+        pki,
+        host: flags.host,
+        port,
+        adminPort,
+        rejection: flags.reject,
+        tlsMin: flags.tlsMin,
+        tlsMax: flags.tlsMax,
+        requireClientChain: flags.requireClientChain,
+        mtls: flags.mtls,
+      }).catch((error: NodeJS.ErrnoException & { port?: number }) => {
+        if (error.code === 'EADDRINUSE') throw new Error(`port ${error.port ?? port} is in use (use --port 0 for an ephemeral port)`);
+        if (error.code === 'EADDRNOTAVAIL') throw new Error(`cannot listen on ${flags.host}: no such local address`);
+        if (error.code === 'EACCES') throw new Error(`not allowed to listen on port ${error.port ?? port}`);
+        throw error;
+      });
+
+      const appToken = defaultApp(pki).appToken;
+      io.stdout(
+        flags.json
+          ? `${JSON.stringify({ url: mock.url, adminUrl: mock.adminUrl, certs: dir, appToken })}\n`
+          : `lean-mock ready ${mock.url} admin ${mock.adminUrl ?? 'off'} certs ${dir}\n`,
+      );
+      const signal = await io.waitForShutdown();
+      await mock.close();
+      if (!flags.json) io.stderr(`lean-mock stopped (${signal})\n`);
+    });
+}
+
+async function obtainPki(flags: ServeFlags, io: CliIo): Promise<{ pki: LeanPki; dir: string }> {
+  if (flags.certs !== undefined) {
+    const dir = resolve(io.cwd, flags.certs);
+    return { pki: (await readPkiFolder(dir)).pki, dir };
+  }
+  const dir = resolve(io.cwd, CACHED_CERTS_DIR);
+  // The server certificate must name the address clients dial, unless that is a wildcard.
+  const hosts = WILDCARD_HOSTS.has(flags.host) ? [] : [flags.host];
+  return { pki: (await loadOrCreatePki(dir, { hosts })).pki, dir };
+}
+
+function parsePort(flag: string, value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) throw new UsageError(`${flag} must be a port number from 0 to 65535, not "${value}"`);
+  return port;
+}

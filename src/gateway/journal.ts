@@ -1,0 +1,156 @@
+import { EventEmitter } from 'node:events';
+import type { TlsRejectionReason, HttpRejectionReason } from '../reasons.js';
+
+/** The client certificate as the journal shows it: identity facts, never key material. */
+export interface ClientCertificateInfo {
+  subject: string;
+  issuer: string;
+  serial: string;
+  fingerprint256: string;
+  not_before: string;
+  not_after: string;
+}
+
+/**
+ * A handshake that failed for a reason other than the client certificate (no common cipher or
+ * protocol, plain HTTP spoken to the TLS port, a client that hung up): journaled, never silent.
+ */
+export type HandshakeFailure = 'handshake_failed';
+
+export interface HandshakeRecord {
+  id: number;
+  at: string;
+  remote: string;
+  tls_version: string | null;
+  verdict: 'accepted' | 'rejected';
+  reason: TlsRejectionReason | HandshakeFailure | null;
+  /** What Node/OpenSSL reported, e.g. `CERT_HAS_EXPIRED`; null when accepted. */
+  raw_code: string | null;
+  client: ClientCertificateInfo | null;
+  /** The app the client certificate is bound to, if any. */
+  app: string | null;
+}
+
+export interface RequestRecord {
+  id: number;
+  at: string;
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  status: number;
+  app: string | null;
+  client_fingerprint: string | null;
+  duration_ms: number;
+  handshake_id: number | null;
+  /** Why the request was refused, when it was refused for its certificate or credentials. */
+  reason: TlsRejectionReason | HttpRejectionReason | null;
+  correlation_id: string;
+}
+
+interface JournalEvents {
+  handshake: [HandshakeRecord];
+  request: [RequestRecord];
+}
+
+/** A fixed-size ring: the oldest entry makes way for the newest, so memory stays flat under load. */
+class Ring<T> {
+  private readonly items: (T | undefined)[];
+  private next = 0;
+  private count = 0;
+
+  constructor(readonly capacity: number) {
+    this.items = new Array<T | undefined>(capacity);
+  }
+
+  push(item: T): void {
+    this.items[this.next] = item;
+    this.next = (this.next + 1) % this.capacity;
+    this.count = Math.min(this.count + 1, this.capacity);
+  }
+
+  newestFirst(): T[] {
+    const out: T[] = [];
+    for (let i = 1; i <= this.count; i++) {
+      out.push(this.items[(this.next - i + this.capacity) % this.capacity] as T);
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.items.fill(undefined);
+    this.next = 0;
+    this.count = 0;
+  }
+}
+
+export interface JournalOptions {
+  /** How many handshakes and how many requests to keep (each). Default 1000. */
+  capacity?: number;
+  clock?: () => Date;
+}
+
+/**
+ * A bounded in-memory log of every handshake and request, with subscriptions:
+ * `journal.on('handshake', record => …)` and `journal.on('request', record => …)`.
+ */
+export class Journal extends EventEmitter<JournalEvents> {
+  private readonly handshakeRing: Ring<HandshakeRecord>;
+  private readonly requestRing: Ring<RequestRecord>;
+  private readonly clock: () => Date;
+  private lastId = 0;
+
+  constructor(options: JournalOptions = {}) {
+    super();
+    const capacity = options.capacity ?? 1000;
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('journal capacity must be a positive integer');
+    this.handshakeRing = new Ring(capacity);
+    this.requestRing = new Ring(capacity);
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  recordHandshake(entry: Omit<HandshakeRecord, 'id' | 'at'>): HandshakeRecord {
+    const record: HandshakeRecord = { id: ++this.lastId, at: this.clock().toISOString(), ...entry };
+    this.handshakeRing.push(record);
+    this.emit('handshake', record);
+    return record;
+  }
+
+  recordRequest(entry: Omit<RequestRecord, 'id' | 'at'>): RequestRecord {
+    const record: RequestRecord = { id: ++this.lastId, at: this.clock().toISOString(), ...entry };
+    this.requestRing.push(record);
+    this.emit('request', record);
+    return record;
+  }
+
+  /** Newest first. */
+  handshakes(): HandshakeRecord[] {
+    return this.handshakeRing.newestFirst();
+  }
+
+  /** Newest first. */
+  requests(): RequestRecord[] {
+    return this.requestRing.newestFirst();
+  }
+
+  clear(): void {
+    this.handshakeRing.clear();
+    this.requestRing.clear();
+  }
+
+  /** Resolves with the next handshake matching `predicate` (or rejects after `timeoutMs`). */
+  nextHandshake(predicate: (record: HandshakeRecord) => boolean = () => true, timeoutMs = 5000): Promise<HandshakeRecord> {
+    return new Promise((resolve, reject) => {
+      const onHandshake = (record: HandshakeRecord): void => {
+        if (!predicate(record)) return;
+        clearTimeout(timer);
+        this.off('handshake', onHandshake);
+        resolve(record);
+      };
+      const timer = setTimeout(() => {
+        this.off('handshake', onHandshake);
+        reject(new Error(`no matching handshake within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.on('handshake', onHandshake);
+    });
+  }
+}

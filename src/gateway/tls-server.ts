@@ -1,0 +1,162 @@
+import { X509Certificate } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerOptions } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { certificateAndChain, type LeanPki } from '../pki/lean-pki.js';
+import { splitPem } from '../pki/pem.js';
+import type { ClientCertificateInfo, Journal } from './journal.js';
+import { classifyHandshake, describeClient, type CapturedCertificate, type ChainKnowledge, type Verdict } from './verdict.js';
+
+export type RejectionStyle = 'handshake' | 'http';
+export type TlsVersion = '1.2' | '1.3';
+
+/** What the gate hands to the HTTP layer about a connection: an identity, never a TLS object. */
+export interface Connection {
+  readonly handshakeId: number | null;
+  readonly verdict: Verdict;
+  readonly client: ClientCertificateInfo | null;
+  /** The app the client certificate is bound to, if any. */
+  readonly app: string | null;
+  readonly tlsVersion: string | null;
+}
+
+export type ConnectionHandler = (req: IncomingMessage, res: ServerResponse, connection: Connection) => void;
+
+export interface GatewayOptions {
+  pki: LeanPki;
+  journal: Journal;
+  /** `handshake` (default) drops a bad certificate in the TLS handshake; `http` completes it and lets `onRejected` answer. */
+  rejection?: RejectionStyle;
+  tlsMin?: TlsVersion;
+  tlsMax?: TlsVersion;
+  /** Trust the root only, so clients must send the intermediate too (as Go clients do). */
+  requireClientChain?: boolean;
+  /** false: no client certificate asked for, like Lean's plain sandbox host. Default true. */
+  mtls?: boolean;
+  /** The app a client certificate (by SHA-256 fingerprint) is bound to. */
+  appOf: (fingerprint256: string) => string | null;
+  /** Requests on connections the gate accepted. */
+  onAccepted: ConnectionHandler;
+  /** Requests on connections the gate refused (only ever called in the `http` style). */
+  onRejected: ConnectionHandler;
+}
+
+export interface Gateway {
+  readonly server: Server;
+  /** Replaces the CRLs for new connections. Session tickets issued before stop working, so a revoked client cannot resume its way back in. */
+  setCrls(crlPems: readonly string[]): void;
+}
+
+interface SocketState {
+  certificate: CapturedCertificate | null;
+  connection?: Connection;
+}
+
+/** Options that keep slow or stuck clients from holding the server (hostile-input defaults). */
+const HTTP_LIMITS = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000, maxHeaderSize: 16_384 };
+
+/**
+ * The mTLS edge: an https server that asks for a client certificate, checks it against the PKI's
+ * CAs and CRLs, journals one verdict per handshake and hands requests on accepted connections to
+ * the HTTP layer with the connection's identity.
+ *
+ * How the peer certificate of a refused handshake is kept (DESIGN.md §3): Node destroys such a
+ * socket before any public event carries the certificate, so on the server's `keylog` event (which
+ * hands over the socket mid-handshake) a `'secure'` listener is prepended that reads it first.
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const mtls = options.mtls ?? true;
+  const style = options.rejection ?? 'handshake';
+  const { pki, journal } = options;
+  const states = new WeakMap<TLSSocket, SocketState>();
+  const chains: ChainKnowledge = {
+    knownIntermediates: [pki.intermediate, pki.partnerIntermediate].map((ca) => new X509Certificate(ca.certificatePem)),
+  };
+  const contextOptions: ServerOptions = {
+    key: pki.server.privateKeyPem,
+    cert: certificateAndChain(pki, pki.server),
+    ca: options.requireClientChain ? [pki.root.certificatePem] : [pki.intermediate.certificatePem, pki.root.certificatePem],
+    // One PEM per entry: Node reads only the first CRL of a multi-CRL string.
+    crl: [pki.root.crlPem, pki.intermediate.crlPem, pki.partnerIntermediate.crlPem],
+    minVersion: `TLSv${options.tlsMin ?? '1.2'}`,
+    maxVersion: `TLSv${options.tlsMax ?? '1.3'}`,
+  };
+
+  const server = createServer(
+    {
+      ...contextOptions,
+      ...HTTP_LIMITS,
+      requestCert: mtls,
+      // In the `http` style the handshake must complete so a 403 can be sent; the gate decides.
+      rejectUnauthorized: mtls && style === 'handshake',
+    },
+    (req, res) => {
+      const connection = states.get(req.socket as TLSSocket)?.connection;
+      if (connection?.verdict.verdict === 'accepted') {
+        options.onAccepted(req, res, connection);
+      } else if (connection && style === 'http') {
+        options.onRejected(req, res, connection);
+      } else {
+        // Unreachable by design; if Node ever lets one through, refuse without a word.
+        req.socket.destroy();
+      }
+    },
+  );
+
+  const decide = (socket: TLSSocket, state: SocketState, handshakeErrorCode?: string): void => {
+    if (state.connection) return;
+    const verdict: Verdict = mtls
+      ? classifyHandshake({ authorizationError: socket.authorizationError as unknown as string | null, handshakeErrorCode, certificate: state.certificate }, chains)
+      : handshakeErrorCode
+        ? { verdict: 'rejected', reason: 'handshake_failed', rawCode: handshakeErrorCode }
+        : { verdict: 'accepted', reason: null, rawCode: null };
+    const client = describeClient(state.certificate);
+    const app = client ? options.appOf(client.fingerprint256) : null;
+    const tlsVersion = socket.getProtocol?.() ?? null;
+    const record = journal.recordHandshake({
+      remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
+      tls_version: tlsVersion,
+      verdict: verdict.verdict,
+      reason: verdict.reason,
+      raw_code: verdict.rawCode,
+      client,
+      app,
+    });
+    state.connection = { handshakeId: record.id, verdict, client, app, tlsVersion };
+  };
+
+  const watch = (socket: TLSSocket): SocketState => {
+    const state: SocketState = { certificate: null };
+    states.set(socket, state);
+    socket.prependListener('secure', () => {
+      state.certificate = mtls ? capturePeer(socket) : null;
+    });
+    // Runs after Node's own 'secure' listener has set authorized/authorizationError.
+    socket.on('secure', () => decide(socket, state));
+    return state;
+  };
+
+  server.on('keylog', (_line, socket: TLSSocket) => {
+    if (!states.has(socket)) watch(socket);
+  });
+  server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
+    decide(socket, states.get(socket) ?? watch(socket), error.code ?? 'ERR_TLS_HANDSHAKE');
+  });
+
+  return {
+    server,
+    setCrls(crlPems) {
+      // A fresh context also gets fresh ticket keys: old session tickets no longer resume.
+      const crl = crlPems.flatMap((pem) => splitPem(pem));
+      contextOptions.crl = crl;
+      server.setSecureContext(contextOptions);
+    },
+  };
+}
+
+function capturePeer(socket: TLSSocket): CapturedCertificate | null {
+  const peer = socket.getPeerCertificate();
+  if (!peer || !peer.raw) return null;
+  const { subject, issuer, serialNumber, fingerprint256, valid_from, valid_to, raw, ca } = peer;
+  return { subject, issuer, serialNumber, fingerprint256, valid_from, valid_to, raw, ca };
+}
