@@ -66,7 +66,8 @@ function classifyUntrusted(certificate: CapturedCertificate, chains: ChainKnowle
   } catch {
     return 'unknown_ca';
   }
-  if (leaf.checkIssued(leaf) && leaf.verify(leaf.publicKey)) return 'self_signed';
+  // Not checkIssued(leaf): OpenSSL refuses a CA:false certificate as anyone's issuer, itself included.
+  if (leaf.subject === leaf.issuer && leaf.verify(leaf.publicKey)) return 'self_signed';
   const issuer = chains.knownIntermediates.find((candidate) => leaf.checkIssued(candidate) && leaf.verify(candidate.publicKey));
   return issuer ? 'incomplete_chain' : 'unknown_ca';
 }

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { Journal, type HandshakeRecord } from '../../src/gateway/journal.js';
+
+const handshake = (reason: HandshakeRecord['reason']): Omit<HandshakeRecord, 'id' | 'at'> => ({
+  remote: '127.0.0.1:1',
+  tls_version: 'TLSv1.3',
+  verdict: reason ? 'rejected' : 'accepted',
+  reason,
+  raw_code: null,
+  client: null,
+  app: null,
+});
+
+describe('the journal', () => {
+  it('lists handshakes newest first, with increasing ids and the injected time', () => {
+    const journal = new Journal({ clock: () => new Date('2030-01-02T03:04:05Z') });
+    journal.recordHandshake(handshake('expired'));
+    journal.recordHandshake(handshake(null));
+    const [newest, oldest] = journal.handshakes();
+    expect(newest!.verdict).toBe('accepted');
+    expect(oldest!.reason).toBe('expired');
+    expect(newest!.id).toBeGreaterThan(oldest!.id);
+    expect(newest!.at).toBe('2030-01-02T03:04:05.000Z');
+  });
+
+  it('keeps only the newest entries once full, so memory stays bounded', () => {
+    const journal = new Journal({ capacity: 3 });
+    for (let i = 0; i < 10; i++) journal.recordHandshake(handshake(i % 2 ? 'revoked' : null));
+    const kept = journal.handshakes();
+    expect(kept).toHaveLength(3);
+    expect(kept.map((record) => record.id)).toEqual([10, 9, 8]);
+  });
+
+  it('tells subscribers about every handshake and request as it happens', () => {
+    const journal = new Journal();
+    const seen: string[] = [];
+    journal.on('handshake', (record) => seen.push(`handshake ${record.reason}`));
+    journal.on('request', (record) => seen.push(`request ${record.status}`));
+    journal.recordHandshake(handshake('unknown_ca'));
+    journal.recordRequest({
+      method: 'GET', path: '/banks/v1', status: 200, app: 'my_app', client_fingerprint: null,
+      duration_ms: 1, handshake_id: 1, reason: null, correlation_id: 'abc',
+    });
+    expect(seen).toEqual(['handshake unknown_ca', 'request 200']);
+  });
+
+  it('resolves nextHandshake with the first match and rejects when none comes in time', async () => {
+    const journal = new Journal();
+    const waiting = journal.nextHandshake((record) => record.reason === 'revoked');
+    journal.recordHandshake(handshake('expired'));
+    journal.recordHandshake(handshake('revoked'));
+    await expect(waiting).resolves.toMatchObject({ reason: 'revoked' });
+    await expect(journal.nextHandshake(() => true, 20)).rejects.toThrow(/no matching handshake/);
+    expect(journal.listenerCount('handshake')).toBe(0);
+  });
+
+  it('empties on clear and refuses a capacity that is not a positive integer', () => {
+    const journal = new Journal();
+    journal.recordHandshake(handshake(null));
+    journal.clear();
+    expect(journal.handshakes()).toEqual([]);
+    expect(() => new Journal({ capacity: 0 })).toThrow(RangeError);
+  });
+});
