@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,4 +43,44 @@ export function expectOneErrorLine(result: CliResult, code: 1 | 2): string {
   expect(result.code).toBe(code);
   expect(result.stdout).toBe('');
   return result.stderr;
+}
+
+/** A `lean-mock serve` running in the background, stopped with a signal. */
+export interface RunningServe {
+  /** The first stdout line: the ready line. */
+  readyLine: string;
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; stderr: string }>;
+}
+
+/** Starts `lean-mock serve ...args` and resolves once it prints its ready line (or rejects with its error). */
+export function startServe(args: readonly string[], cwd: string, timeoutMs = 20_000): Promise<RunningServe> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve printed no ready line in ${timeoutMs} ms: ${stderr}`));
+    }, timeoutMs);
+    const onData = (): void => {
+      if (!stdout.includes('\n')) return;
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      resolve({
+        readyLine: stdout.split('\n')[0]!,
+        stop: async (signal = 'SIGTERM') => {
+          child.kill(signal);
+          return { code: await exited, stderr };
+        },
+      });
+    };
+    child.stdout.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code} before it was ready: ${stderr}`));
+    });
+  });
 }
