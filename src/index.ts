@@ -31,3 +31,14 @@ export { PkiFolderError, readPkiFolder, writePkiFolder } from './pki/folder.js';
 export type { PkiManifest, ManifestApp, ManifestVariant, ManifestFile } from './pki/manifest.js';
 export { loadOrCreatePki } from './pki/cache.js';
 export type { CachedPki, CachedPkiOptions } from './pki/cache.js';
+
+export { startLeanMock } from './server/lean-mock.js';
+export type { LeanMock, LeanMockOptions } from './server/lean-mock.js';
+export { Journal } from './gateway/journal.js';
+export type { ClientCertificateInfo, HandshakeRecord, JournalOptions, RequestRecord } from './gateway/journal.js';
+export type { RejectionStyle, TlsVersion } from './gateway/tls-server.js';
+export { RevocationList } from './pki/revocation.js';
+export { LeanError } from './app/errors.js';
+export type { LeanErrorBody } from './app/errors.js';
+export { BankSchema, loadBanks } from './lean/banks.js';
+export type { Bank } from './lean/banks.js';
