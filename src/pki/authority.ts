@@ -82,12 +82,7 @@ export class CertificateAuthority {
     const keys = options.keyPair ?? (await generateKeyPair(keyType));
     const now = options.now ?? new Date();
     const name = distinguishedName(options.commonName ?? 'lean-mock Root CA', options.organization);
-    const certificate = await signCertificate({
-      keyType,
-      subjectName: name,
-      subjectKeys: keys,
-      issuerName: name,
-      issuerKeys: keys,
+    const certificate = await selfSign(keyType, name, keys, {
       notBefore: new Date(now.getTime() - BACKDATE_MS),
       notAfter: new Date(now.getTime() + (options.validityDays ?? 3650) * DAY_MS),
       extensions: await caExtensions(keys.publicKey, keys.publicKey, undefined),
@@ -168,12 +163,7 @@ export async function issueSelfSignedLeaf(
 ): Promise<IssuedCertificate> {
   const keys = request.keyPair ?? (await generateKeyPair(keyType));
   const name = distinguishedName(request.commonName, request.organization, request.organizationalUnit);
-  const certificate = await signCertificate({
-    keyType,
-    subjectName: name,
-    subjectKeys: keys,
-    issuerName: name,
-    issuerKeys: keys,
+  const certificate = await selfSign(keyType, name, keys, {
     notBefore: request.notBefore,
     notAfter: request.notAfter,
     extensions: await leafExtensions(keyType, keys.publicKey, keys.publicKey, request),
@@ -242,6 +232,15 @@ async function signCertificate(request: SignRequest): Promise<x509.X509Certifica
     signingAlgorithm: signingAlgorithm(request.keyType),
     extensions: request.extensions,
   });
+}
+
+function selfSign(
+  keyType: KeyType,
+  name: string,
+  keys: CryptoKeyPair,
+  rest: Pick<SignRequest, 'notBefore' | 'notAfter' | 'extensions'>,
+): Promise<x509.X509Certificate> {
+  return signCertificate({ keyType, subjectName: name, subjectKeys: keys, issuerName: name, issuerKeys: keys, ...rest });
 }
 
 async function caExtensions(
