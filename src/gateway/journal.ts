@@ -13,7 +13,8 @@ export interface ClientCertificateInfo {
 
 /**
  * A handshake that failed for a reason other than the client certificate (no common cipher or
- * protocol, plain HTTP spoken to the TLS port, a client that hung up): journaled, never silent.
+ * protocol, plain HTTP spoken to the TLS port, a client that hung up mid-handshake): journaled,
+ * never silent.
  */
 export type HandshakeFailure = 'handshake_failed';
 

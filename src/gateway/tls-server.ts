@@ -49,6 +49,9 @@ export interface Gateway {
 
 interface SocketState {
   certificate: CapturedCertificate | null;
+  /** Read while the socket is alive: Node has torn it down by the time a rejection is decided. */
+  remote: string;
+  tlsVersion: string | null;
   connection?: Connection;
 }
 
@@ -112,9 +115,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         : { verdict: 'accepted', reason: null, rawCode: null };
     const client = describeClient(state.certificate);
     const app = client ? options.appOf(client.fingerprint256) : null;
-    const tlsVersion = socket.getProtocol?.() ?? null;
+    const tlsVersion = state.tlsVersion ?? socket.getProtocol?.() ?? null;
     const record = journal.recordHandshake({
-      remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
+      remote: state.remote,
       tls_version: tlsVersion,
       verdict: verdict.verdict,
       reason: verdict.reason,
@@ -126,10 +129,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 
   const watch = (socket: TLSSocket): SocketState => {
-    const state: SocketState = { certificate: null };
+    const state: SocketState = { certificate: null, remote: remoteOf(socket), tlsVersion: null };
     states.set(socket, state);
     socket.prependListener('secure', () => {
       state.certificate = mtls ? capturePeer(socket) : null;
+      state.tlsVersion = socket.getProtocol() ?? null;
     });
     // Runs after Node's own 'secure' listener has set authorized/authorizationError.
     socket.on('secure', () => decide(socket, state));
@@ -140,7 +144,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (!states.has(socket)) watch(socket);
   });
   server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
-    decide(socket, states.get(socket) ?? watch(socket), error.code ?? 'ERR_TLS_HANDSHAKE');
+    const state = states.get(socket);
+    // A client that hangs up before its handshake yields any key material presented nothing:
+    // e.g. curl connects, then fails to load a mismatched key. Not a handshake worth a verdict.
+    if (!state && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) return;
+    decide(socket, state ?? watch(socket), error.code ?? 'ERR_TLS_HANDSHAKE');
   });
 
   return {
@@ -152,6 +160,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       server.setSecureContext(contextOptions);
     },
   };
+}
+
+function remoteOf(socket: TLSSocket): string {
+  const address = socket.remoteAddress ?? '?';
+  return `${address.includes(':') ? `[${address}]` : address}:${socket.remotePort ?? '?'}`;
 }
 
 function capturePeer(socket: TLSSocket): CapturedCertificate | null {
