@@ -63,12 +63,15 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       });
 
       const appToken = defaultApp(pki).appToken;
+      // Listen for signals before saying "ready": stdout to a pipe is synchronous, so a supervisor
+      // may signal the instant it reads the line, before another statement of ours runs.
+      const shutdown = io.waitForShutdown();
       io.stdout(
         flags.json
           ? `${JSON.stringify({ url: mock.url, adminUrl: mock.adminUrl, certs: dir, appToken })}\n`
           : `lean-mock ready ${mock.url} admin ${mock.adminUrl ?? 'off'} certs ${dir}\n`,
       );
-      const signal = await io.waitForShutdown();
+      const signal = await shutdown;
       await mock.close();
       if (!flags.json) io.stderr(`lean-mock stopped (${signal})\n`);
     });

@@ -128,8 +128,10 @@ export async function createLeanPki(options: LeanPkiOptions = {}): Promise<LeanP
     Promise.all(
       apps.map((app, index) =>
         intermediate.issue({
-          commonName: app.appToken,
-          organizationalUnit: app.name,
+          // The name, not the token: a certificate's subject is logged and shown everywhere,
+          // and on the mTLS host the app token is the only credential.
+          commonName: app.name,
+          organizationalUnit: 'lean-mock sandbox app',
           organization: 'lean-mock sandbox application',
           now,
           notAfter: until,

@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createTokenAuthority } from '../app/auth/tokens.js';
 import { attachContext, type RequestContext } from '../app/context.js';
-import { correlationIdFor, setLeanHeaders } from '../app/conventions.js';
+import { correlationIdFor, newCorrelationId, rawLeanErrorReply, setLeanHeaders } from '../app/conventions.js';
 import { createLeanApp } from '../app/create-app.js';
 import { LeanError } from '../app/errors.js';
 import { journalWhenDone } from '../app/request-log.js';
@@ -141,6 +142,29 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
 
   const host = options.host ?? '127.0.0.1';
   const server = gateway.server;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => refuseUnparsable(error, socket));
+
+  /** Node's HTTP parser refused the request before any handler could see it: still a Lean reply. */
+  function refuseUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
+    if (!socket.writable || error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const [http, phrase, lean] = PARSER_ERRORS[error.code ?? ''] ?? DEFAULT_PARSER_ERROR;
+    const correlationId = newCorrelationId();
+    socket.end(rawLeanErrorReply(http, phrase, lean.body(clock()), correlationId));
+    journal.recordRequest({
+      method: '?',
+      path: '?',
+      status: http,
+      app: null,
+      client_fingerprint: null,
+      duration_ms: 0,
+      handshake_id: null,
+      reason: null,
+      correlation_id: correlationId,
+    });
+  }
   server.listen(options.port ?? 0, host);
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
@@ -182,6 +206,17 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     },
   };
 }
+
+const DEFAULT_PARSER_ERROR: [number, string, LeanError] = [
+  400,
+  'Bad Request',
+  LeanError.of('INVALID_PARAMETERS', 'The request could not be parsed as HTTP/1.1.'),
+];
+const PARSER_ERRORS: Record<string, [number, string, LeanError]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', new LeanError('INVALID_PARAMETERS', 431, 'The request headers are too large.')],
+  HPE_INVALID_METHOD: [405, 'Method Not Allowed', LeanError.of('INVALID_HTTP_METHOD')],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', new LeanError('INVALID_PARAMETERS', 408, 'The request was not received in time.')],
+};
 
 type RevocableIssuer = 'intermediate' | 'partner_intermediate';
 
