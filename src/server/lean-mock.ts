@@ -17,6 +17,7 @@ import { CertificateAuthority } from '../pki/authority.js';
 import { createLeanPki, type LeanPki } from '../pki/lean-pki.js';
 import { RevocationList } from '../pki/revocation.js';
 import { createAdminApp } from '../sandbox/admin.js';
+import { SandboxStore } from '../sandbox/store/store.js';
 
 export interface LeanMockOptions {
   /** The PKI to serve with. Default: a fresh EC PKI in memory (tens of ms). */
@@ -33,6 +34,8 @@ export interface LeanMockOptions {
   requireClientChain?: boolean;
   /** false: token only, like Lean's plain sandbox host. Default true. */
   mtls?: boolean;
+  /** Seed of the sandbox data: the same seed gives the same data. Default 1. */
+  seed?: number;
   /** Handshakes and requests kept by the journal (each). Default 1000. */
   journalCapacity?: number;
   clock?: Clock;
@@ -46,9 +49,11 @@ export interface LeanMock {
   readonly port: number;
   readonly pki: LeanPki;
   readonly journal: Journal;
+  /** The sandbox's state (customers, entities, payments …). */
+  readonly store: SandboxStore;
   /** Revokes a certificate (by serial) for every new connection. */
   revoke(serialNumber: string): Promise<{ serial: string; issuer: string }>;
-  /** Back to the seeded state: journal cleared, run-time revocations undone. */
+  /** Back to the seeded state: sandbox re-seeded, journal cleared, run-time revocations undone. */
   reset(): void;
   /** Stops accepting, closes every connection, and resolves when both ports are closed. */
   close(): Promise<void>;
@@ -70,6 +75,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
   const tokens = createTokenAuthority({ apps: pki.apps, clock });
   const apps = pki.apps.map((app) => ({ name: app.name, appToken: app.appToken }));
   const appByFingerprint = new Map(pki.apps.map((app) => [app.credential.fingerprint256, app.name]));
+  const store = new SandboxStore({ seed: options.seed, apps: pki.apps.map((app) => app.name), clock });
 
   const app = createLeanApp({
     apps,
@@ -134,6 +140,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     return { serial, issuer };
   };
   const reset = (): void => {
+    store.reset();
     journal.clear();
     revocations.intermediate.reset();
     revocations.partner_intermediate.reset();
@@ -196,6 +203,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     port,
     pki,
     journal,
+    store,
     revoke,
     reset,
     close: async () => {

@@ -1,0 +1,42 @@
+/**
+ * Records of one kind, each owned by one app: an app never sees another app's customers,
+ * entities or payments, as at Lean. Insertion order is kept, so listings are stable.
+ */
+export class Collection<T> {
+  private readonly items = new Map<string, { app: string; value: T }>();
+
+  get(app: string, id: string): T | undefined {
+    const item = this.items.get(id);
+    return item && item.app === app ? item.value : undefined;
+  }
+
+  /** The owning app of a record, whoever asks (for the admin API and webhooks). */
+  ownerOf(id: string): string | undefined {
+    return this.items.get(id)?.app;
+  }
+
+  list(app: string, filter?: (value: T) => boolean): T[] {
+    const out: T[] = [];
+    for (const item of this.items.values()) {
+      if (item.app === app && (!filter || filter(item.value))) out.push(item.value);
+    }
+    return out;
+  }
+
+  set(app: string, id: string, value: T): T {
+    this.items.set(id, { app, value });
+    return value;
+  }
+
+  delete(app: string, id: string): boolean {
+    return this.get(app, id) !== undefined && this.items.delete(id);
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  clear(): void {
+    this.items.clear();
+  }
+}

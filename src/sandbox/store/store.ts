@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { seededRandom, type SeededRandom } from '../random.js';
+import { Collection } from './collection.js';
+
+/** Something that happened in the sandbox that Lean would tell the app about (a webhook's content). */
+export interface SandboxEvent {
+  /** The app (by name) the event belongs to. */
+  app: string;
+  /** Lean's webhook type, e.g. `entity.created`, `payment.updated`, `results.ready`. */
+  type: string;
+  payload: Record<string, unknown>;
+  message: string;
+}
+
+/** Puts a product's seed data into the store; called on start and on every reset. */
+export type Seeder = (store: SandboxStore, random: SeededRandom) => void;
+
+export interface SandboxStoreOptions {
+  /** Same seed → same seeded data, byte for byte. Default 1. */
+  seed?: number;
+  /** The apps (by name) whose sandboxes are seeded. */
+  apps: readonly string[];
+  /** The clock the sandbox reads; seeded data is dated relative to it. */
+  clock: () => Date;
+  /** Ids of records a caller creates (default: random UUIDs; tests may inject a sequence). */
+  newId?: () => string;
+}
+
+/**
+ * The sandbox's in-memory state: one collection per kind of record, each scoped to an app, and
+ * the seeders that fill them. It never touches HTTP: routers call the product modules, which
+ * read and write collections and `publish` events that the webhook dispatcher turns into POSTs.
+ */
+export class SandboxStore extends EventEmitter<{ event: [SandboxEvent] }> {
+  readonly seed: number;
+  readonly apps: readonly string[];
+  readonly clock: () => Date;
+  private readonly idSource: () => string;
+  private readonly collections = new Map<string, Collection<unknown>>();
+  private readonly seeders: { name: string; seeder: Seeder }[] = [];
+
+  constructor(options: SandboxStoreOptions) {
+    super();
+    this.seed = options.seed ?? 1;
+    this.apps = options.apps;
+    this.clock = options.clock;
+    this.idSource = options.newId ?? randomUUID;
+  }
+
+  /** The collection called `name`, created on first use. */
+  collection<T>(name: string): Collection<T> {
+    let collection = this.collections.get(name);
+    if (!collection) {
+      collection = new Collection<unknown>();
+      this.collections.set(name, collection);
+    }
+    return collection as Collection<T>;
+  }
+
+  /** Registers and runs a seeder; it runs again, from the same random state, on every reset. */
+  addSeeder(name: string, seeder: Seeder): void {
+    this.seeders.push({ name, seeder });
+    seeder(this, seededRandom(this.seed).fork(name));
+  }
+
+  /** Back to the seeded state. */
+  reset(): void {
+    for (const collection of this.collections.values()) collection.clear();
+    for (const { name, seeder } of this.seeders) seeder(this, seededRandom(this.seed).fork(name));
+  }
+
+  /** An id for a record a caller creates (not part of the seeded, deterministic data). */
+  newId(): string {
+    return this.idSource();
+  }
+
+  now(): Date {
+    return this.clock();
+  }
+
+  publish(event: SandboxEvent): void {
+    this.emit('event', event);
+  }
+}
