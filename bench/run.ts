@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { gatewaySuite } from './gateway.js';
 import { pkiSuite } from './pki.js';
-import { fixed1, formatRatio, formatSpread, formatTable } from './stats.js';
+import { formatRatio, formatSpread, formatTable, formatValue } from './stats.js';
 import type { BenchResult, BenchSuite, Target } from './suite.js';
 
 /** New suites are added here, in the order they run. */
-const SUITES: readonly BenchSuite[] = [pkiSuite];
+const SUITES: readonly BenchSuite[] = [pkiSuite, gatewaySuite];
 
 const RESULTS_PATH = fileURLToPath(new URL('./results.json', import.meta.url));
 
@@ -36,13 +37,15 @@ function machine() {
 }
 
 const formatTarget = (target: Target | undefined): string =>
-  target ? `${target.op} ${target.unit === 'ratio' ? formatRatio(target.value) : `${fixed1(target.value)} ms`}` : '';
+  target ? `${target.op} ${target.unit === 'ratio' ? formatRatio(target.value) : `${formatValue(target.value)} ${target.unit}`}` : '';
 
 function tableRow(result: BenchResult): string[] {
   return [
-    result.name,
-    fixed1(result.median),
+    // A figure with failed operations behind it is flagged where the eye lands first.
+    result.errors ? `${result.name}  !! ${result.errors} errors` : result.name,
+    formatValue(result.median),
     formatSpread(result.spread),
+    result.unit,
     // Rows are named "<group>: <figure>" and a baseline lives in its row's group, so the figure part suffices.
     result.baseline ? result.baseline.name.slice(result.baseline.name.lastIndexOf(': ') + 2) : '',
     result.baseline ? `${formatRatio(result.baseline.ratio)}  ${formatSpread(result.baseline.ratioSpread, (r) => r.toFixed(2))}` : '',
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
     suites.push({ name: suite.name, method: suite.method, seconds: Number(((performance.now() - start) / 1000).toFixed(1)), results });
   }
 
-  const header = ['figure', 'median ms', 'spread ms', 'baseline', 'ratio', 'target', 'met'];
+  const header = ['figure', 'median', 'spread', 'unit', 'baseline', 'ratio', 'target', 'met'];
   console.log(formatTable([header, ...suites.flatMap((suite) => suite.results.map(tableRow))]));
   console.log(`\n${info.cpuCount}× ${info.cpuModel}, node ${info.node}, load ${info.loadAvgAtStart.join(' ')} → ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 

@@ -28,9 +28,12 @@ export function spread(values: readonly number[]): Spread {
 }
 
 export const fixed1 = (value: number): string => value.toFixed(1);
+/** One decimal from 10 up, more below, so sub-millisecond latencies keep their digits. */
+export const formatValue = (value: number): string =>
+  value.toFixed(Math.abs(value) >= 10 ? 1 : Math.abs(value) >= 1 ? 2 : 3);
 export const formatRatio = (ratio: number): string => `${ratio.toFixed(2)}×`;
 
-export function formatSpread(s: Spread, format: (value: number) => string = fixed1): string {
+export function formatSpread(s: Spread, format: (value: number) => string = formatValue): string {
   return `${format(s.low)}–${format(s.high)} ${s.kind === 'p10-p90' ? 'p10–p90' : 'min–max'}`;
 }
 

@@ -6,16 +6,23 @@ export interface BenchOptions {
   quick: boolean;
 }
 
-/** `unit: 'ratio'` compares the baseline ratio, otherwise the median. */
+/** What a figure counts: a time (lower is better) or a rate (higher is better). */
+export type Unit = 'ms' | 'req/s';
+
+/**
+ * `unit: 'ratio'` compares the baseline ratio, otherwise the median. Times want `<` and rates `>=`,
+ * ratios alike: a rate's ratio (figure / baseline) of at least the value is a figure at least that
+ * fraction of its baseline's rate.
+ */
 export interface Target {
   op: '<' | '>=';
   value: number;
-  unit: 'ms' | 'ratio';
+  unit: Unit | 'ratio';
 }
 
 export interface BenchResult {
   name: string;
-  unit: 'ms';
+  unit: Unit;
   samples: number[];
   median: number;
   spread: Spread;
@@ -23,6 +30,8 @@ export interface BenchResult {
   baseline?: { name: string; ratio: number; ratioSpread: Spread };
   target?: Target;
   met?: boolean;
+  /** Failed operations behind the figure (non-200 replies, dropped connections): any makes it suspect and fails its target. */
+  errors?: number;
 }
 
 export interface BenchSuite {
@@ -32,7 +41,7 @@ export interface BenchSuite {
   run(options: BenchOptions): Promise<BenchResult[]>;
 }
 
-/** One measured run: resolves to its own elapsed ms, so set-up and clean-up can stay untimed. */
+/** One measured run: resolves to its own figure (elapsed ms, or a rate), so set-up and clean-up can stay untimed. */
 export type Task = () => Promise<number>;
 
 export async function timed(work: () => Promise<unknown>): Promise<number> {
@@ -65,9 +74,12 @@ export async function interleave<K extends string>(
 export function summarize(
   name: string,
   samples: number[],
-  extra: { baseline?: { name: string; samples: readonly number[] }; target?: Target } = {},
+  extra: { unit?: Unit; baseline?: { name: string; samples: readonly number[] }; target?: Target; errors?: number } = {},
 ): BenchResult {
-  const result: BenchResult = { name, unit: 'ms', samples, median: median(samples), spread: spread(samples) };
+  const result: BenchResult = { name, unit: extra.unit ?? 'ms', samples, median: median(samples), spread: spread(samples) };
+  if (extra.target && extra.target.unit !== 'ratio' && extra.target.unit !== result.unit) {
+    throw new Error(`${name}: a target in ${extra.target.unit} for a figure in ${result.unit}`);
+  }
   if (extra.baseline) {
     const ratios = samples.map((value, i) => value / extra.baseline!.samples[i]!);
     result.baseline = { name: extra.baseline.name, ratio: median(ratios), ratioSpread: spread(ratios) };
@@ -78,6 +90,10 @@ export function summarize(
     if (actual === undefined) throw new Error(`${name}: a ratio target needs a baseline`);
     result.target = extra.target;
     result.met = op === '<' ? actual < value : actual >= value;
+  }
+  if (extra.errors) {
+    result.errors = extra.errors;
+    if (result.met !== undefined) result.met = false;
   }
   return result;
 }
