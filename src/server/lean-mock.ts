@@ -12,6 +12,8 @@ import { systemClock, type Clock } from '../app/routing.js';
 import { Journal } from '../gateway/journal.js';
 import { createGateway, type Connection, type RejectionStyle, type TlsVersion } from '../gateway/tls-server.js';
 import { createBanksRouter, loadBanks } from '../lean/banks.js';
+import { createCustomersRouter } from '../lean/customers/router.js';
+import { createEntitiesRouter } from '../lean/entities/router.js';
 import { createOAuthRouter } from '../lean/oauth.js';
 import { CertificateAuthority } from '../pki/authority.js';
 import { createLeanPki, type LeanPki } from '../pki/lean-pki.js';
@@ -82,7 +84,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     tokens,
     clock,
     publicRouters: [createOAuthRouter({ tokens })],
-    routers: [createBanksRouter({ banks: loadBanks() })],
+    routers: [createBanksRouter({ banks: loadBanks() }), createEntitiesRouter({ store }), createCustomersRouter({ store })],
   });
 
   const contextFor = (req: IncomingMessage, connection: Connection): RequestContext => ({

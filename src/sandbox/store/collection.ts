@@ -32,6 +32,18 @@ export class Collection<T> {
     return this.get(app, id) !== undefined && this.items.delete(id);
   }
 
+  /** Removes every record of `app` that matches; returns how many. */
+  deleteWhere(app: string, match: (value: T) => boolean): number {
+    let removed = 0;
+    for (const [id, item] of this.items) {
+      if (item.app === app && match(item.value)) {
+        this.items.delete(id);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   get size(): number {
     return this.items.size;
   }
