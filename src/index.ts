@@ -42,3 +42,7 @@ export { LeanError } from './app/errors.js';
 export type { LeanErrorBody } from './app/errors.js';
 export { BankSchema, loadBanks } from './lean/banks.js';
 export type { Bank } from './lean/banks.js';
+export { signWebhook, verifyWebhookSignature } from './webhook-signature.js';
+export type { WebhookDelivery, DeliveryAttempt } from './sandbox/webhooks/delivery-log.js';
+export type { WebhookDispatcher } from './sandbox/webhooks/dispatcher.js';
+export type { SandboxStore, SandboxEvent } from './sandbox/store/store.js';

@@ -14,7 +14,8 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
   const issue = result.error.issues[0]!;
   const field = issue.path.map(String).join('.') || 'body';
   const value = valueAt(input, issue.path);
-  if (value === undefined && issue.code === 'invalid_type') throw LeanError.missingParameter(field);
+  // Absent is "missing" whatever the schema expected (zod 4 reports a missing enum as a bad value).
+  if (value === undefined && issue.code !== 'unrecognized_keys' && issue.code !== 'custom') throw LeanError.missingParameter(field);
   throw LeanError.invalidParameter(field, value);
 }
 

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import { z } from 'zod';
 import { leanErrorHandler } from '../app/error-handler.js';
 import { LeanError } from '../app/errors.js';
@@ -14,6 +14,8 @@ export interface AdminControls {
   /** Revokes a certificate by serial for new connections. */
   revoke(serialNumber: string): Promise<{ serial: string; issuer: string }>;
   revokedSerials(): string[];
+  /** The products' own admin endpoints (connect, payments, webhooks, faults). */
+  routers?: readonly Router[];
 }
 
 const listQuery = z.object({
@@ -90,6 +92,7 @@ export function createAdminApp(controls: AdminControls): Express {
     })
     .all(methodNotAllowed);
 
+  for (const router of controls.routers ?? []) app.use(router);
   app.use((_req, _res, next) => next(LeanError.of('INVALID_URL')));
   app.use(leanErrorHandler(controls.clock));
   return app;

@@ -1,25 +1,23 @@
 import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { createTokenAuthority } from '../app/auth/tokens.js';
 import { attachContext, type RequestContext } from '../app/context.js';
-import { correlationIdFor, newCorrelationId, rawLeanErrorReply, setLeanHeaders } from '../app/conventions.js';
+import { correlationIdFor } from '../app/conventions.js';
+import { refuseCertificate, refuseUnparsable } from '../app/refusals.js';
 import { createLeanApp } from '../app/create-app.js';
-import { LeanError } from '../app/errors.js';
 import { journalWhenDone } from '../app/request-log.js';
 import { systemClock, type Clock } from '../app/routing.js';
 import { Journal } from '../gateway/journal.js';
 import { createGateway, type Connection, type RejectionStyle, type TlsVersion } from '../gateway/tls-server.js';
-import { createBanksRouter, loadBanks } from '../lean/banks.js';
-import { createCustomersRouter } from '../lean/customers/router.js';
-import { createEntitiesRouter } from '../lean/entities/router.js';
 import { createOAuthRouter } from '../lean/oauth.js';
-import { CertificateAuthority } from '../pki/authority.js';
 import { createLeanPki, type LeanPki } from '../pki/lean-pki.js';
-import { RevocationList } from '../pki/revocation.js';
 import { createAdminApp } from '../sandbox/admin.js';
-import { SandboxStore } from '../sandbox/store/store.js';
+import type { FaultRegistry } from '../sandbox/faults/registry.js';
+import type { SandboxStore } from '../sandbox/store/store.js';
+import type { WebhookDispatcher } from '../sandbox/webhooks/dispatcher.js';
+import { createRevocations } from './revocations.js';
+import { createSandbox } from './sandbox.js';
 
 export interface LeanMockOptions {
   /** The PKI to serve with. Default: a fresh EC PKI in memory (tens of ms). */
@@ -38,6 +36,10 @@ export interface LeanMockOptions {
   mtls?: boolean;
   /** Seed of the sandbox data: the same seed gives the same data. Default 1. */
   seed?: number;
+  /** Where webhooks go (absent: nowhere until set with `PUT /admin/v1/webhooks/url`). */
+  webhookUrl?: string;
+  /** Multiplies Lean's webhook retry schedule; e.g. 0.001 turns minutes into 60 ms. Default 1. */
+  webhookTimeScale?: number;
   /** Handshakes and requests kept by the journal (each). Default 1000. */
   journalCapacity?: number;
   clock?: Clock;
@@ -53,6 +55,10 @@ export interface LeanMock {
   readonly journal: Journal;
   /** The sandbox's state (customers, entities, payments …). */
   readonly store: SandboxStore;
+  /** Webhook deliveries: `mock.webhooks.setUrl(app, url)`, `mock.webhooks.waitFor(…)`. */
+  readonly webhooks: WebhookDispatcher;
+  /** Injected failures: `mock.faults.add(…)`. */
+  readonly faults: FaultRegistry;
   /** Revokes a certificate (by serial) for every new connection. */
   revoke(serialNumber: string): Promise<{ serial: string; issuer: string }>;
   /** Back to the seeded state: sandbox re-seeded, journal cleared, run-time revocations undone. */
@@ -77,14 +83,20 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
   const tokens = createTokenAuthority({ apps: pki.apps, clock });
   const apps = pki.apps.map((app) => ({ name: app.name, appToken: app.appToken }));
   const appByFingerprint = new Map(pki.apps.map((app) => [app.credential.fingerprint256, app.name]));
-  const store = new SandboxStore({ seed: options.seed, apps: pki.apps.map((app) => app.name), clock });
+  const sandbox = createSandbox({
+    pki,
+    clock,
+    seed: options.seed,
+    webhookUrl: options.webhookUrl,
+    webhookTimeScale: options.webhookTimeScale,
+  });
 
   const app = createLeanApp({
     apps,
     tokens,
     clock,
     publicRouters: [createOAuthRouter({ tokens })],
-    routers: [createBanksRouter({ banks: loadBanks() }), createEntitiesRouter({ store }), createCustomersRouter({ store })],
+    routers: sandbox.apiRouters,
   });
 
   const contextFor = (req: IncomingMessage, connection: Connection): RequestContext => ({
@@ -114,66 +126,29 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
       journalWhenDone(journal, req, res, context);
       app(req, res);
     },
-    onRejected: (req, res, connection) => refuseCertificate(req, res, { ...contextFor(req, connection), rejection: null }, connection),
+    onRejected: (req, res, connection) => refuseCertificate(journal, clock, req, res, contextFor(req, connection), connection),
   });
 
-  function refuseCertificate(req: IncomingMessage, res: ServerResponse, context: RequestContext, connection: Connection): void {
-    const reason = connection.verdict.reason === 'handshake_failed' ? null : connection.verdict.reason;
-    context.rejection = reason;
-    journalWhenDone(journal, req, res, context);
-    setLeanHeaders(res, context.correlationId);
-    const error = LeanError.of('INVALID_CERTIFICATE', undefined, {
-      reason,
-      raw_code: connection.verdict.rawCode,
-      handshake_id: connection.handshakeId,
-    });
-    const body = JSON.stringify(error.body(clock()));
-    // The connection is done for: nothing more may travel on it.
-    res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
-    res.end(body);
-  }
 
-  const revocations = await revocationState(pki);
+
+  const revocations = await createRevocations(pki);
   const revoke = async (serialNumber: string): Promise<{ serial: string; issuer: string }> => {
-    const serial = serialNumber.toUpperCase();
-    const issuer = issuerOf(pki, serial);
-    await revocations[issuer].revoke(serial, clock());
-    gateway.setCrls([pki.root.crlPem, revocations.intermediate.pem, revocations.partner_intermediate.pem]);
-    return { serial, issuer };
+    const revoked = await revocations.revoke(serialNumber, clock());
+    gateway.setCrls(revocations.crls());
+    return revoked;
   };
   const reset = (): void => {
-    store.reset();
+    sandbox.reset();
     journal.clear();
-    revocations.intermediate.reset();
-    revocations.partner_intermediate.reset();
-    gateway.setCrls([pki.root.crlPem, revocations.intermediate.pem, revocations.partner_intermediate.pem]);
+    revocations.reset();
+    gateway.setCrls(revocations.crls());
   };
 
   const host = options.host ?? '127.0.0.1';
   const server = gateway.server;
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => refuseUnparsable(error, socket));
+  server.on('clientError', refuseUnparsable(journal, clock));
 
-  /** Node's HTTP parser refused the request before any handler could see it: still a Lean reply. */
-  function refuseUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
-    if (!socket.writable || error.code === 'ECONNRESET') {
-      socket.destroy();
-      return;
-    }
-    const [http, phrase, lean] = PARSER_ERRORS[error.code ?? ''] ?? DEFAULT_PARSER_ERROR;
-    const correlationId = newCorrelationId();
-    socket.end(rawLeanErrorReply(http, phrase, lean.body(clock()), correlationId));
-    journal.recordRequest({
-      method: '?',
-      path: '?',
-      status: http,
-      app: null,
-      client_fingerprint: null,
-      duration_ms: 0,
-      handshake_id: null,
-      reason: null,
-      correlation_id: correlationId,
-    });
-  }
+
   server.listen(options.port ?? 0, host);
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
@@ -185,7 +160,8 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
       clock,
       reset,
       revoke,
-      revokedSerials: () => [...revocations.intermediate.serials(), ...revocations.partner_intermediate.serials()],
+      revokedSerials: () => revocations.serials(),
+      routers: sandbox.adminRouters,
     });
     admin = createHttpServer(adminApp);
     // The admin API steers the mock: it never listens beyond loopback.
@@ -205,42 +181,19 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     port,
     pki,
     journal,
-    store,
+    store: sandbox.store,
+    webhooks: sandbox.webhooks,
+    faults: sandbox.faults,
     revoke,
     reset,
     close: async () => {
+      sandbox.close();
       const closing = [server, admin].filter((s): s is NonNullable<typeof s> => s !== undefined && s.listening);
       const closed = Promise.all(closing.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
       for (const s of closing) s.closeAllConnections();
       await closed;
     },
   };
-}
-
-const DEFAULT_PARSER_ERROR: [number, string, LeanError] = [
-  400,
-  'Bad Request',
-  LeanError.of('INVALID_PARAMETERS', 'The request could not be parsed as HTTP/1.1.'),
-];
-const PARSER_ERRORS: Record<string, [number, string, LeanError]> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', new LeanError('INVALID_PARAMETERS', 431, 'The request headers are too large.')],
-  HPE_INVALID_METHOD: [405, 'Method Not Allowed', LeanError.of('INVALID_HTTP_METHOD')],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', new LeanError('INVALID_PARAMETERS', 408, 'The request was not received in time.')],
-};
-
-type RevocableIssuer = 'intermediate' | 'partner_intermediate';
-
-async function revocationState(pki: LeanPki): Promise<Record<RevocableIssuer, RevocationList>> {
-  const load = async (material: LeanPki['intermediate']) =>
-    RevocationList.fromCrl(await CertificateAuthority.load(material.certificatePem, material.privateKeyPem, pki.keyType), material.crlPem);
-  const [intermediate, partner] = await Promise.all([load(pki.intermediate), load(pki.partnerIntermediate)]);
-  return { intermediate, partner_intermediate: partner };
-}
-
-/** Which CA issued the certificate with this serial; the main intermediate when it is not one of the PKI's. */
-function issuerOf(pki: LeanPki, serial: string): RevocableIssuer {
-  const variant = pki.variants.find((entry) => entry.credential?.serialNumber === serial);
-  return variant?.name === 'incomplete_chain' ? 'partner_intermediate' : 'intermediate';
 }
 
 function formatHost(host: string): string {

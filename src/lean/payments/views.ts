@@ -1,0 +1,133 @@
+import type { z } from 'zod';
+import type { PaymentDestinationRecord, PaymentIntentRecord, PaymentRecord, PaymentSourceRecord } from '../../sandbox/payments/records.js';
+import type {
+  CustomerPaymentDestinationSchema,
+  IntentDestinationSchema,
+  PaymentDestinationSchema,
+  PaymentIntentSchema,
+  PaymentSchema,
+  PaymentSourceSchema,
+} from './schemas.js';
+
+/**
+ * Records → Lean's JSON. A destination has three shapes in Lean's API (its own, a customer's,
+ * inside an intent), and records carry bookkeeping Lean never returns; both are settled here.
+ * Fields come in the order of Lean's examples.
+ */
+
+type Shape<Schema extends z.ZodType> = z.infer<Schema>;
+
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}
+
+export function destinationView(d: PaymentDestinationRecord): Shape<typeof PaymentDestinationSchema> {
+  return defined({
+    id: d.id,
+    status: d.status,
+    default: d.default,
+    branch_address: d.branch_address,
+    name: d.name,
+    iban: d.iban,
+    display_name: d.display_name,
+    address: d.address,
+    city: d.city,
+    country: d.country,
+    swift_code: d.swift_code,
+    account_number: d.account_number,
+    customer_id: d.customer_id,
+    ifsc: d.ifsc,
+    transit_number: d.transit_number,
+    sort_code: d.sort_code,
+    routing_number: d.routing_number,
+    postal_code: d.postal_code,
+    currency: d.currency,
+  });
+}
+
+/** Only for a customer's destination, which always has a `customer_id`. */
+export function customerDestinationView(d: PaymentDestinationRecord & { customer_id: string }): Shape<typeof CustomerPaymentDestinationSchema> {
+  return defined({
+    id: d.id,
+    customer_id: d.customer_id,
+    bank_identifier: d.bank_identifier,
+    status: d.status,
+    default: d.default,
+    name: d.name,
+    iban: d.iban,
+    display_name: d.display_name,
+    address: d.address,
+    city: d.city,
+    country: d.country,
+    swift_code: d.swift_code,
+    account_number: d.account_number,
+  });
+}
+
+export function intentDestinationView(d: PaymentDestinationRecord): Shape<typeof IntentDestinationSchema> {
+  return defined({
+    id: d.id,
+    bank_identifier: d.bank_identifier,
+    name: d.name,
+    iban: d.iban,
+    display_name: d.display_name,
+    account_number: d.account_number,
+    swift_code: d.swift_code,
+    status: d.status,
+    address: d.address,
+    country: d.country,
+    city: d.city,
+    default: d.default,
+    customer_id: d.customer_id,
+    owner_type: d.customer_id === undefined ? 'APPLICATION' : 'CUSTOMER',
+  });
+}
+
+export function paymentView(p: PaymentRecord): Shape<typeof PaymentSchema> {
+  return defined({
+    id: p.id,
+    payment_intent_id: p.payment_intent_id,
+    payment_source_id: p.payment_source_id,
+    sender_details: { ...p.sender_details },
+    recipient_details: { ...p.recipient_details },
+    amount: p.amount,
+    currency: p.currency,
+    description: p.description,
+    submission_timestamp: p.submission_timestamp,
+    initiation_timestamp: p.initiation_timestamp,
+    status: p.status,
+    bank_transaction_reference: p.bank_transaction_reference,
+    failure_reason: p.failure_reason,
+  });
+}
+
+export function intentView(
+  intent: PaymentIntentRecord,
+  payments: readonly PaymentRecord[],
+  destination: PaymentDestinationRecord,
+): Shape<typeof PaymentIntentSchema> {
+  return {
+    payment_intent_id: intent.payment_intent_id,
+    customer_id: intent.customer_id,
+    amount: intent.amount,
+    currency: intent.currency,
+    description: intent.description,
+    payments: payments.map(paymentView),
+    payment_destination: intentDestinationView(destination),
+    created_at: intent.created_at,
+    updated_at: intent.updated_at,
+  };
+}
+
+export function sourceView(s: PaymentSourceRecord): Shape<typeof PaymentSourceSchema> {
+  return {
+    id: s.id,
+    customer_id: s.customer_id,
+    app_id: s.app_id,
+    status: s.status,
+    beneficiary_cool_off_expiry: s.beneficiary_cool_off_expiry,
+    bank_identifier: s.bank_identifier,
+    beneficiaries: s.beneficiaries.map((b) => ({ ...b })),
+    accounts: s.accounts.map((a) => ({ ...a })),
+  };
+}

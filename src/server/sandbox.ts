@@ -1,0 +1,76 @@
+import { Router } from 'express';
+import type { Clock } from '../app/routing.js';
+import { createBanksRouter, loadBanks } from '../lean/banks.js';
+import { createCustomersRouter } from '../lean/customers/router.js';
+import { createEntitiesRouter } from '../lean/entities/router.js';
+import { createPaymentsRouter } from '../lean/payments/router.js';
+import type { LeanPki } from '../pki/lean-pki.js';
+import { createPaymentsAdminRouter } from '../sandbox/payments-admin.js';
+import { seedPayments } from '../sandbox/payments/seed.js';
+import { createFaultsAdminRouter } from '../sandbox/faults/admin-router.js';
+import { faultInjector } from '../sandbox/faults/injector.js';
+import { FaultRegistry } from '../sandbox/faults/registry.js';
+import { SandboxStore } from '../sandbox/store/store.js';
+import { createWebhooksAdminRouter } from '../sandbox/webhooks/admin-router.js';
+import { createWebhookDispatcher, type WebhookDispatcher } from '../sandbox/webhooks/dispatcher.js';
+
+export interface SandboxOptions {
+  pki: LeanPki;
+  clock: Clock;
+  seed?: number;
+  /** Where every app's webhooks go (null or absent: nowhere until set through the admin API). */
+  webhookUrl?: string | null;
+  /** Multiplies Lean's webhook retry schedule (1, 2, 5, 10, 60, 180 minutes). Default 1. */
+  webhookTimeScale?: number;
+}
+
+/** The Lean products behind the gate and the admin endpoints that steer them, over one store. */
+export interface Sandbox {
+  readonly store: SandboxStore;
+  readonly webhooks: WebhookDispatcher;
+  readonly faults: FaultRegistry;
+  /** Lean's API, mounted after authentication (faults first, so they can hit any route). */
+  readonly apiRouters: Router[];
+  readonly adminRouters: Router[];
+  reset(): void;
+  close(): void;
+}
+
+export function createSandbox(options: SandboxOptions): Sandbox {
+  const { pki, clock } = options;
+  const appNames = pki.apps.map((app) => app.name);
+  const store = new SandboxStore({ seed: options.seed, apps: appNames, clock });
+  store.addSeeder('payments', seedPayments);
+  const webhooks = createWebhookDispatcher({
+    store,
+    apps: pki.apps.map((app) => ({ name: app.name, webhookSecret: app.webhookSecret })),
+    urlFor: () => options.webhookUrl ?? null,
+    clock,
+    timeScale: options.webhookTimeScale,
+  });
+  const faults = new FaultRegistry({ apps: appNames, clock });
+
+  return {
+    store,
+    webhooks,
+    faults,
+    apiRouters: [
+      Router().use(faultInjector(faults)),
+      createBanksRouter({ banks: loadBanks() }),
+      createEntitiesRouter({ store }),
+      createCustomersRouter({ store }),
+      createPaymentsRouter({ store }),
+    ],
+    adminRouters: [
+      // Lean shows the application id (= the app token) on payment sources.
+      createPaymentsAdminRouter({ store, appIdOf: (name) => pki.apps.find((app) => app.name === name)?.appToken ?? name }),createWebhooksAdminRouter({ dispatcher: webhooks }), createFaultsAdminRouter({ registry: faults })],
+    reset() {
+      store.reset();
+      webhooks.clear();
+      faults.clear();
+    },
+    close() {
+      webhooks.close();
+    },
+  };
+}
