@@ -19,6 +19,8 @@ interface ServeFlags {
   tlsMax: '1.2' | '1.3';
   requireClientChain: boolean;
   mtls: boolean;
+  seed: string;
+  webhookUrl?: string;
   json: boolean;
 }
 
@@ -37,12 +39,19 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--tls-max <version>', 'highest TLS version').choices(['1.2', '1.3']).default('1.3'))
     .option('--require-client-chain', 'trust the root only: clients must send leaf + intermediate', false)
     .option('--no-mtls', 'no client certificate: token only, like the plain sandbox host')
+    .option('--seed <n>', 'seed of the sandbox data (same seed, same data)', '1')
+    .option('--webhook-url <url>', "where every app's webhooks are POSTed (http or https)")
     .option('--json', 'print the ready line as one JSON object', false)
     .allowExcessArguments(false)
     .action(async (flags: ServeFlags) => {
       const port = parsePort('--port', flags.port);
       const adminPort = flags.adminPort === 'off' ? 'off' : parsePort('--admin-port', flags.adminPort);
       if (flags.tlsMin === '1.3' && flags.tlsMax === '1.2') throw new UsageError('--tls-min 1.3 is above --tls-max 1.2');
+      const seed = Number(flags.seed);
+      if (!/^\d+$/.test(flags.seed) || seed > 0xffffffff) throw new UsageError(`--seed must be a whole number from 0 to 4294967295, not "${flags.seed}"`);
+      if (flags.webhookUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(flags.webhookUrl)) {
+        throw new UsageError(`--webhook-url must be an http or https URL, not "${flags.webhookUrl}"`);
+      }
 
       const { pki, dir } = await obtainPki(flags, io);
       const mock = await startLeanMock({
@@ -55,6 +64,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         tlsMax: flags.tlsMax,
         requireClientChain: flags.requireClientChain,
         mtls: flags.mtls,
+        seed,
+        webhookUrl: flags.webhookUrl,
       }).catch((error: NodeJS.ErrnoException & { port?: number }) => {
         if (error.code === 'EADDRINUSE') throw new Error(`port ${error.port ?? port} is in use (use --port 0 for an ephemeral port)`);
         if (error.code === 'EADDRNOTAVAIL') throw new Error(`cannot listen on ${flags.host}: no such local address`);

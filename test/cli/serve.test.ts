@@ -81,6 +81,9 @@ describe('lean-mock serve', () => {
     [['--tls-min', '1.1'], /--tls-min/],
     [['--tls-min', '1.3', '--tls-max', '1.2'], /above/],
     [['--frobnicate'], /unknown option/],
+    [['--seed', '-1'], /--seed/],
+    [['--seed', 'abc'], /--seed/],
+    [['--webhook-url', 'ftp://x'], /--webhook-url/],
   ])('refuses %j as a usage error', (args, message) => {
     expect(expectOneErrorLine(leanMock(['serve', ...args], tempDir()), 2)).toMatch(message);
   });
