@@ -44,6 +44,11 @@ export class Collection<T> {
     return removed;
   }
 
+  /** Every record with its owner, in insertion order (for snapshots and the admin API). */
+  entries(): { id: string; app: string; value: T }[] {
+    return [...this.items].map(([id, item]) => ({ id, app: item.app, value: item.value }));
+  }
+
   get size(): number {
     return this.items.size;
   }

@@ -70,6 +70,15 @@ export class SandboxStore extends EventEmitter<{ event: [SandboxEvent] }> {
     for (const { name, seeder } of this.seeders) seeder(this, seededRandom(this.seed).fork(name));
   }
 
+  /**
+   * The whole state as canonical JSON: equal snapshots mean an unchanged sandbox (the property
+   * tests assert that no rejected request changed anything).
+   */
+  snapshot(): string {
+    const names = [...this.collections.keys()].sort();
+    return JSON.stringify(names.map((name) => [name, this.collections.get(name)!.entries()]));
+  }
+
   /** An id for a record a caller creates (not part of the seeded, deterministic data). */
   newId(): string {
     return this.idSource();
