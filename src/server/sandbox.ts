@@ -3,6 +3,7 @@ import type { Clock } from '../app/routing.js';
 import { createBanksRouter, loadBanks } from '../lean/banks.js';
 import { createCustomersRouter } from '../lean/customers/router.js';
 import { createEntitiesRouter } from '../lean/entities/router.js';
+import { createDataRouters } from '../lean/data/index.js';
 import { createPaymentsRouter } from '../lean/payments/router.js';
 import type { LeanPki } from '../pki/lean-pki.js';
 import { createPaymentsAdminRouter } from '../sandbox/payments-admin.js';
@@ -60,6 +61,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       createEntitiesRouter({ store }),
       createCustomersRouter({ store }),
       createPaymentsRouter({ store }),
+      ...createDataRouters({ store }),
     ],
     adminRouters: [
       // Lean shows the application id (= the app token) on payment sources.

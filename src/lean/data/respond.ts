@@ -1,0 +1,72 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { LeanError } from '../../app/errors.js';
+import { hasPermission, reconnectIdOf } from '../../sandbox/data-access.js';
+import { holdResult } from '../../sandbox/results.js';
+import type { SandboxStore } from '../../sandbox/store/store.js';
+import type { Entity, EntityPermissions } from '../../sandbox/store/records.js';
+import {
+  DATA_MESSAGES,
+  PERMISSIONS_NOT_GRANTED,
+  dataErrorBody,
+  type Body,
+  type EnvelopeStyle,
+  type Meta,
+  type Stamp,
+} from './envelopes.js';
+
+/**
+ * What every data call does once its input is valid and its entity and account exist, in both
+ * API versions: a session needing the user answers RECONNECT_REQUIRED, a permission the user
+ * did not grant answers FAILED, otherwise the data — at once, or held back for `async`.
+ */
+
+export interface DataDeps {
+  store: SandboxStore;
+  /** How long an async result stays PENDING. */
+  resultDelayMs: number;
+}
+
+export interface DataCall {
+  app: string;
+  entity: Entity;
+  permission: keyof EntityPermissions;
+  async: boolean;
+  meta: Meta;
+  style: EnvelopeStyle;
+}
+
+export function answerData(res: Response, deps: DataDeps, call: DataCall, ok: (stamp: Stamp) => Body): void {
+  const { store, resultDelayMs } = deps;
+  const stamp: Stamp = { resultsId: store.newId(), meta: call.meta, timestamp: store.now().toISOString() };
+  const reconnectId = reconnectIdOf(store, call.app, call.entity.id);
+  if (reconnectId) {
+    res.json(call.style.reconnect(stamp, reconnectId));
+    return;
+  }
+  if (!hasPermission(call.entity, call.permission)) {
+    res.json(call.style.failed(stamp, PERMISSIONS_NOT_GRANTED, DATA_MESSAGES.permissions));
+    return;
+  }
+  const body = ok(stamp);
+  if (!call.async) {
+    res.json(body);
+    return;
+  }
+  const pending = call.style.pending(stamp);
+  holdResult(store, call.app, { results_id: stamp.resultsId, entity_id: call.entity.id, pending, ready: body }, resultDelayMs);
+  res.status(call.style.pendingHttpStatus).json(pending);
+}
+
+/**
+ * Ends each data router: its Lean errors carry a `results_id` first, as Lean's data API does.
+ * Anything else (a body that is not JSON …) goes on to the app's own error handler.
+ */
+export function dataErrors(store: SandboxStore): ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (!(error instanceof LeanError) || res.headersSent) {
+      next(error);
+      return;
+    }
+    res.status(error.httpStatus).json(dataErrorBody(store.newId(), error, store.now()));
+  };
+}

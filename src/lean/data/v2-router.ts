@@ -1,0 +1,101 @@
+import { Router, type RequestHandler } from 'express';
+import { methodNotAllowed } from '../../app/routing.js';
+import {
+  accountBalances,
+  accountList,
+  accountTransactions,
+  entityAccounts,
+  entityIdentities,
+  requireAccount,
+  requireEntity,
+  type AccountListKind,
+  type DateRange,
+} from '../../sandbox/data-access.js';
+import { lastRefreshedAt } from '../../sandbox/results.js';
+import type { SandboxStore } from '../../sandbox/store/store.js';
+import type { Account, Entity, EntityPermissions } from '../../sandbox/store/records.js';
+import { paginate } from '../pagination.js';
+import { V2_STYLE, v2Data, v2Ok } from './envelopes.js';
+import { callerOf, parseDateRange, parsePathId, parseV2Query } from './params.js';
+import { answerData, dataErrors, type DataDeps } from './respond.js';
+
+/**
+ * Data API v2 (`GET /data/v2/…`, data.yml): an entity's accounts and identity, and per account
+ * its balances, transactions, identities, beneficiaries, direct debits, scheduled payments and
+ * standing orders, paginated under `data.page`.
+ */
+
+interface Lookup {
+  store: SandboxStore;
+  app: string;
+  entity: Entity;
+  /** The account of an account-scoped endpoint (checked to belong to the entity); null otherwise. */
+  account: Account | null;
+  range: DateRange;
+}
+
+interface Endpoint {
+  path: string;
+  /** Lean's `type` of the reply. */
+  type: string;
+  permission: keyof EntityPermissions;
+  items: (lookup: Lookup) => readonly unknown[];
+}
+
+/** The account id of an account-scoped lookup (its route always has one). */
+const accountId = (lookup: Lookup): string => lookup.account?.account_id ?? '';
+
+const perAccount = (kind: AccountListKind) => (l: Lookup) => accountList(l.store, l.app, kind, accountId(l));
+
+/** Paths relative to `/data/v2/accounts/:account_id/`. */
+const ACCOUNT_ENDPOINTS: readonly Endpoint[] = [
+  { path: 'balances', type: 'balances', permission: 'balance', items: (l) => accountBalances(l.store, l.app, accountId(l)) },
+  {
+    path: 'transactions',
+    type: 'transactions',
+    permission: 'transactions',
+    items: (l) => accountTransactions(l.store, l.app, accountId(l), l.range),
+  },
+  {
+    path: 'identities',
+    type: 'identities',
+    permission: 'identities',
+    items: (l) => entityIdentities(l.store, l.app, l.entity.id, accountId(l)),
+  },
+  { path: 'beneficiaries', type: 'beneficiaries', permission: 'beneficiaries', items: perAccount('beneficiaries') },
+  { path: 'direct-debits', type: 'direct-debits', permission: 'direct_debits', items: perAccount('directDebits') },
+  { path: 'scheduled-payments', type: 'scheduled-payments', permission: 'scheduled_payments', items: perAccount('scheduledPayments') },
+  { path: 'standing-orders', type: 'standing-orders', permission: 'standing_orders', items: perAccount('standingOrders') },
+];
+
+const ENDPOINTS: readonly Endpoint[] = [
+  { path: '/data/v2/accounts', type: 'accounts', permission: 'accounts', items: (l) => entityAccounts(l.store, l.app, l.entity.id) },
+  { path: '/data/v2/identity', type: 'identity', permission: 'identity', items: (l) => entityIdentities(l.store, l.app, l.entity.id) },
+  ...ACCOUNT_ENDPOINTS.map((endpoint) => ({ ...endpoint, path: `/data/v2/accounts/:account_id/${endpoint.path}` })),
+];
+
+export function createDataV2Router(deps: DataDeps): Router {
+  const { store } = deps;
+  const handler =
+    (endpoint: Endpoint): RequestHandler =>
+    (req, res) => {
+      const app = callerOf(req);
+      // Every 400 before any 404: all input is checked before anything is looked up.
+      const query = parseV2Query(req.query);
+      const accountIdParam = endpoint.path.includes(':account_id') ? parsePathId('account_id', req.params) : null;
+      const range = endpoint.type === 'transactions' ? parseDateRange(req.query) : {};
+      const entity = requireEntity(store, app, query.entity_id);
+      const account = accountIdParam === null ? null : requireAccount(store, app, entity, accountIdParam);
+      const call = { app, entity, permission: endpoint.permission, async: query.async, meta: query.meta, style: V2_STYLE };
+      answerData(res, deps, call, (stamp) => {
+        const { items, page } = paginate(endpoint.items({ store, app, entity, account, range }), query.page, query.size);
+        const data = v2Data(endpoint.type, items, page, account?.account_id);
+        return v2Ok(stamp, endpoint.type, data, lastRefreshedAt(store, app, entity));
+      });
+    };
+
+  const router = Router();
+  for (const endpoint of ENDPOINTS) router.route(endpoint.path).get(handler(endpoint)).all(methodNotAllowed);
+  router.use(dataErrors(store));
+  return router;
+}
