@@ -1,7 +1,8 @@
 import { LeanError } from '../app/errors.js';
+import { removeBankData } from './bank-data/save.js';
 import type { Collection } from './store/collection.js';
 import type { SandboxStore } from './store/store.js';
-import { COLLECTIONS, type Account, type Balance, type Entity, type Identity, type Transaction } from './store/records.js';
+import { COLLECTIONS, type Entity } from './store/records.js';
 
 /**
  * Entities: a customer's connection to one bank. They are created by the (simulated) LinkSDK
@@ -50,15 +51,11 @@ export function requireCustomerEntity(store: SandboxStore, app: string, customer
   return entity;
 }
 
-/** Deletes the entity and the accounts, balances, transactions and identities fetched through it. */
+/** Deletes the entity, its bank session and all the data fetched through it. */
 export function deleteEntity(store: SandboxStore, app: string, customerId: string, entityId: string): void {
   const entity = requireCustomerEntity(store, app, customerId, entityId);
-  const accounts = store.collection<Account>(COLLECTIONS.accounts);
-  const accountIds = new Set(accounts.list(app, (account) => account.entity_id === entity.id).map((account) => account.account_id));
-  store.collection<Balance>(COLLECTIONS.balances).deleteWhere(app, (balance) => accountIds.has(balance.account_id));
-  accounts.deleteWhere(app, (account) => account.entity_id === entity.id);
-  store.collection<Transaction>(COLLECTIONS.transactions).deleteWhere(app, (transaction) => transaction.entity_id === entity.id);
-  store.collection<Identity>(COLLECTIONS.identities).deleteWhere(app, (identity) => identity.entity_id === entity.id);
+  removeBankData(store, app, entity.id);
+  store.collection(COLLECTIONS.entitySessions).delete(app, entity.id);
   entities(store).delete(app, entity.id);
   store.collection<DeletedEntity>(DELETED_ENTITIES).set(app, entity.id, { entity, deleted_at: store.now().toISOString() });
 }

@@ -6,6 +6,8 @@ import { createEntitiesRouter } from '../lean/entities/router.js';
 import { createDataRouters } from '../lean/data/index.js';
 import { createPaymentsRouter } from '../lean/payments/router.js';
 import type { LeanPki } from '../pki/lean-pki.js';
+import { seedDemo } from '../sandbox/connections.js';
+import { createConnectionsAdminRouter } from '../sandbox/connections-admin.js';
 import { createPaymentsAdminRouter } from '../sandbox/payments-admin.js';
 import { seedPayments } from '../sandbox/payments/seed.js';
 import { createFaultsAdminRouter } from '../sandbox/faults/admin-router.js';
@@ -41,6 +43,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const { pki, clock } = options;
   const appNames = pki.apps.map((app) => app.name);
   const store = new SandboxStore({ seed: options.seed, apps: appNames, clock });
+  // Order matters: payments seed per app after the demo customers exist.
+  store.addSeeder('demo', seedDemo);
   store.addSeeder('payments', seedPayments);
   const webhooks = createWebhookDispatcher({
     store,
@@ -64,6 +68,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       ...createDataRouters({ store }),
     ],
     adminRouters: [
+      createConnectionsAdminRouter({ store }),
       // Lean shows the application id (= the app token) on payment sources.
       createPaymentsAdminRouter({ store, appIdOf: (name) => pki.apps.find((app) => app.name === name)?.appToken ?? name }),createWebhooksAdminRouter({ dispatcher: webhooks }), createFaultsAdminRouter({ registry: faults })],
     reset() {

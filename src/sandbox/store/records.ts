@@ -13,6 +13,7 @@ export const COLLECTIONS = {
   balances: 'balances',
   transactions: 'transactions',
   identities: 'identities',
+  entitySessions: 'entity_sessions',
 } as const;
 
 export interface Money {

@@ -5,7 +5,7 @@ import type { SandboxEvent, SandboxStore } from '../store/store.js';
 import { DeliveryLog, snapshot, type WebhookDelivery } from './delivery-log.js';
 import { webhookBody } from './envelope.js';
 import { postWebhook } from './post.js';
-import { MAX_ATTEMPTS, retryDelayMs } from './schedule.js';
+import { retryDelayMs } from './schedule.js';
 import { webhookUrlProblem } from './webhook-url.js';
 
 export const WEBHOOK_USER_AGENT = 'lean-mock-webhooks';

@@ -1,0 +1,233 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * A bank profile: what a mock bank and its customers look like (account products, merchants,
+ * billers, payees, amount ranges). The generator turns a profile into a year of records; the
+ * profile itself is a fixture, validated here so a bad fixture fails at start-up, not mid-request.
+ */
+
+/** Lean's `AccountSubType` enum (data.yml), as the mock bank uses it. */
+export const ACCOUNT_SUB_TYPES = [
+  'CURRENT', 'SAVINGS', 'CREDIT', 'PREPAID', 'MORTGAGE', 'PERSONAL_LOAN', 'EMONEY', 'CHARGE_CARD', 'UNSUPPORTED',
+] as const;
+export type AccountSubType = (typeof ACCOUNT_SUB_TYPES)[number];
+
+/** Accounts whose balance is money owed to the bank (negative, DEBIT). */
+export const LIABILITIES: ReadonlySet<AccountSubType> = new Set(['CREDIT', 'CHARGE_CARD', 'MORTGAGE', 'PERSONAL_LOAN']);
+
+const range = z
+  .strictObject({ min: z.number().nonnegative(), max: z.number().nonnegative() })
+  .refine((r) => r.min <= r.max, 'min must not exceed max');
+const dayOfMonth = z.number().int().min(1).max(28);
+const name = z.string().min(1);
+
+const accountSpec = z.strictObject({
+  sub_type: z.enum(ACCOUNT_SUB_TYPES),
+  nickname: name,
+  description: name,
+  /** AED; for liabilities the amount owed. */
+  opening_balance: range,
+  years_open: range,
+  card_bin: z.string().regex(/^\d{6}$/).optional(),
+  credit_limit: range.optional(),
+  repayment_day: dayOfMonth.optional(),
+  repayment_share: range.optional(),
+  annual_rate_percent: z.number().nonnegative().optional(),
+  installment_percent: range.optional(),
+  installment_day: dayOfMonth.optional(),
+  term_years: range.optional(),
+  top_up: z.strictObject({ per_month: z.number().int().min(1).max(4), amount: range }).optional(),
+});
+export type AccountSpec = z.infer<typeof accountSpec>;
+
+/** The optional fields each product's behaviour needs. */
+const NEEDS: Partial<Record<AccountSubType, (keyof AccountSpec)[]>> = {
+  CURRENT: ['card_bin'],
+  SAVINGS: ['annual_rate_percent'],
+  CREDIT: ['card_bin', 'credit_limit', 'repayment_day', 'repayment_share'],
+  CHARGE_CARD: ['card_bin', 'credit_limit', 'repayment_day', 'repayment_share'],
+  PREPAID: ['card_bin', 'top_up'],
+  EMONEY: ['top_up'],
+  MORTGAGE: ['term_years', 'annual_rate_percent', 'installment_percent', 'installment_day'],
+  PERSONAL_LOAN: ['term_years', 'annual_rate_percent', 'installment_percent', 'installment_day'],
+};
+
+const merchant = z.strictObject({ name, city: name, mcc: z.string().regex(/^\d{4}$/) });
+export type Merchant = z.infer<typeof merchant>;
+
+const spending = z.strictObject({
+  account: z.enum(['CURRENT', 'CREDIT', 'CHARGE_CARD', 'PREPAID', 'EMONEY']),
+  channel: z.enum(['POS', 'ECOMMERCE', 'WALLET', 'BILL']),
+  category: name,
+  per_week: z.number().positive().max(14),
+  amount: range,
+  merchants: z.array(merchant).min(1),
+});
+export type Spending = z.infer<typeof spending>;
+
+const directoryBank = z.strictObject({
+  key: name,
+  name,
+  bic: z.string().regex(/^[A-Z0-9]{8}([A-Z0-9]{3})?$/),
+  country: z.string().regex(/^[A-Z]{2}$/),
+  bban_prefix: z.string().regex(/^[A-Z0-9]+$/),
+  account_digits: z.number().int().min(6).max(20),
+  address: z.strictObject({
+    building_number: name,
+    street_name: name,
+    town_name: name,
+    post_code: name.optional(),
+    country: z.string().regex(/^[A-Z]{2}$/),
+  }),
+});
+export type DirectoryBank = z.infer<typeof directoryBank>;
+
+const beneficiary = z.strictObject({
+  key: name,
+  name,
+  short_name: name,
+  bank: name,
+  type: z.enum(['TRUSTED', 'ORDINARY']),
+  reference: name,
+  transfer: z
+    .union([
+      z.strictObject({ every_months: z.number().int().min(1).max(12), day_of_month: dayOfMonth, amount: range }),
+      z.strictObject({ per_year: z.number().int().min(1).max(52), amount: range }),
+    ])
+    .optional(),
+});
+export type BeneficiarySpec = z.infer<typeof beneficiary>;
+
+const standingOrder = z.strictObject({
+  key: name,
+  type: z.enum(['BETWEEN_MY_ACCOUNTS', 'SAME_BANK_TRANSFER', 'LOCAL_BANK_TRANSFER', 'INTERNATIONAL_TRANSFER', 'CHARITY']),
+  purpose: name,
+  reference: name,
+  payee: name.optional(),
+  to_account: z.enum(ACCOUNT_SUB_TYPES).optional(),
+  day_of_month: dayOfMonth,
+  amount: range,
+  /** Months left until the order's final payment; absent for an open-ended order. */
+  remaining_months: range.optional(),
+});
+export type StandingOrderSpec = z.infer<typeof standingOrder>;
+
+const profileSchema = z
+  .strictObject({
+    bank_identifier: z.string().regex(/^[A-Z0-9_]+$/),
+    bank_type: z.enum(['RETAIL', 'SME']),
+    account_type: z.enum(['PERSONAL', 'BUSINESS']),
+    country: z.string().regex(/^[A-Z]{2}$/),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    iban_bank_code: z.string().regex(/^\d{3}$/),
+    servicer: z.strictObject({ scheme_name: z.literal('BICFI'), identification: z.string().regex(/^[A-Z0-9]{8}$/), name }),
+    /** Exactly as Lean's `entity.created` webhook describes the bank. */
+    bank_details: z.strictObject({
+      logo: z.url(),
+      name,
+      bank_type: z.enum(['RETAIL', 'SME']),
+      identifier: name,
+      main_color: z.string(),
+      swift_code: z.string().nullable(),
+      account_type: z.enum(['PERSONAL', 'BUSINESS']),
+      background_color: z.string(),
+    }),
+    holders: z.array(z.strictObject({ first_name: name, middle_name: name, last_name: name, gender: z.enum(['MALE', 'FEMALE']) })).min(1),
+    addresses: z
+      .array(
+        z.strictObject({
+          building_type: z.enum(['Apartment', 'Villa']),
+          building_name: name,
+          street: name,
+          area: name,
+          town_name: name,
+          region: name,
+          po_box: name,
+        }),
+      )
+      .min(1),
+    employers: z.array(name).min(1),
+    /** The monthly salary as a multiple of the current account's expected monthly outgoings. */
+    salary_cover: z.strictObject({ min: z.number().min(1), max: z.number().min(1) }).refine((r) => r.min <= r.max, 'min must not exceed max'),
+    salary_day: range,
+    directory: z.array(directoryBank).min(1),
+    accounts: z.array(accountSpec),
+    spending: z.array(spending),
+    atm: z.strictObject({ per_month: z.number().positive(), amount: range, locations: z.array(name).min(1) }),
+    direct_debits: z.array(
+      z.strictObject({
+        name,
+        statement_name: name,
+        status: z.enum(['ACTIVE', 'INACTIVE']),
+        every_months: z.union([z.literal(1), z.literal(3), z.literal(6), z.literal(12)]),
+        day_of_month: dayOfMonth,
+        amount: range,
+        summer_factor: z.number().positive(),
+      }),
+    ),
+    beneficiaries: z.array(beneficiary),
+    standing_orders: z.array(standingOrder),
+    scheduled_payments: z.array(z.strictObject({ payee: name, reference: name, amount: range, days_ahead: range })),
+  })
+  .superRefine((profile, ctx) => {
+    const subTypes = profile.accounts.map((account) => account.sub_type);
+    for (const subType of ACCOUNT_SUB_TYPES) {
+      const count = subTypes.filter((s) => s === subType).length;
+      if (count !== 1) ctx.addIssue({ code: 'custom', path: ['accounts'], message: `needs exactly one ${subType} account, has ${count}` });
+    }
+    profile.accounts.forEach((account, index) => {
+      for (const field of NEEDS[account.sub_type] ?? []) {
+        if (account[field] === undefined) ctx.addIssue({ code: 'custom', path: ['accounts', index, field], message: `required for ${account.sub_type}` });
+      }
+    });
+    const banks = new Set(profile.directory.map((bank) => bank.key));
+    profile.beneficiaries.forEach((b, index) => {
+      if (!banks.has(b.bank)) ctx.addIssue({ code: 'custom', path: ['beneficiaries', index, 'bank'], message: `unknown bank ${b.bank}` });
+    });
+    const payees = new Set(profile.beneficiaries.map((b) => b.key));
+    profile.standing_orders.forEach((order, index) => {
+      if ((order.payee === undefined) === (order.to_account === undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['standing_orders', index], message: 'needs exactly one of payee and to_account' });
+      } else if (order.payee !== undefined && !payees.has(order.payee)) {
+        ctx.addIssue({ code: 'custom', path: ['standing_orders', index, 'payee'], message: `unknown payee ${order.payee}` });
+      }
+    });
+    profile.scheduled_payments.forEach((payment, index) => {
+      if (!payees.has(payment.payee)) ctx.addIssue({ code: 'custom', path: ['scheduled_payments', index, 'payee'], message: `unknown payee ${payment.payee}` });
+    });
+  });
+
+export type BankProfile = z.infer<typeof profileSchema>;
+
+/** Validates a profile; throws a readable error naming every problem. */
+export function parseBankProfile(json: unknown, source = 'bank profile'): BankProfile {
+  const result = profileSchema.safeParse(json);
+  if (!result.success) throw new Error(`${source} is malformed:\n${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+/** The fixtures of the banks the sandbox can connect to, by bank identifier. */
+const PROFILE_FILES: Record<string, string> = {
+  LEAN_OF_RETAIL_UAE: 'lean-of-retail-uae.json',
+};
+
+const cache = new Map<string, BankProfile>();
+
+/** The identifiers of the banks a simulated LinkSDK connect can reach. */
+export function connectableBanks(): string[] {
+  return Object.keys(PROFILE_FILES);
+}
+
+/** The profile of a connectable bank, read and validated once; undefined for any other bank. */
+export function bankProfile(identifier: string): BankProfile | undefined {
+  const file = Object.hasOwn(PROFILE_FILES, identifier) ? PROFILE_FILES[identifier] : undefined;
+  if (!file) return undefined;
+  let profile = cache.get(identifier);
+  if (!profile) {
+    const url = new URL(`../../../fixtures/${file}`, import.meta.url);
+    profile = parseBankProfile(JSON.parse(readFileSync(url, 'utf8')), `fixtures/${file}`);
+    cache.set(identifier, profile);
+  }
+  return profile;
+}
