@@ -20,6 +20,13 @@ export function journalWhenDone(journal: Journal, req: IncomingMessage, res: Ser
       correlation_id: context.correlationId,
     });
   };
-  res.once('finish', record);
-  res.once('close', record);
+  // Recorded as soon as the reply is handed to the socket, not on 'finish' (after the flush): an
+  // in-process client may read the whole reply and then the journal before 'finish' fires.
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    const result = end(...args);
+    record();
+    return result;
+  }) as typeof res.end;
+  res.once('close', record); // a client that went away before any reply: 499
 }
