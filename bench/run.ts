@@ -1,13 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { dataSuite } from './data.js';
 import { gatewaySuite } from './gateway.js';
 import { pkiSuite } from './pki.js';
 import { formatRatio, formatSpread, formatTable, formatValue } from './stats.js';
 import type { BenchResult, BenchSuite, Target } from './suite.js';
 
 /** New suites are added here, in the order they run. */
-const SUITES: readonly BenchSuite[] = [pkiSuite, gatewaySuite];
+const SUITES: readonly BenchSuite[] = [pkiSuite, gatewaySuite, dataSuite];
 
 const RESULTS_PATH = fileURLToPath(new URL('./results.json', import.meta.url));
 

@@ -6,8 +6,8 @@ export interface BenchOptions {
   quick: boolean;
 }
 
-/** What a figure counts: a time (lower is better) or a rate (higher is better). */
-export type Unit = 'ms' | 'req/s';
+/** What a figure counts: a time (lower is better), a rate (higher is better) or a size, reported for context. */
+export type Unit = 'ms' | 'req/s' | 'bytes';
 
 /**
  * `unit: 'ratio'` compares the baseline ratio, otherwise the median. Times want `<` and rates `>=`,

@@ -69,8 +69,17 @@ export function parseDateRange(input: unknown): DateRange {
   return { start, end };
 }
 
+// One schema per path field, built once: zod compiles a fast path per schema instance, and
+// rebuilding it on every request cost more than the rest of the validation.
+const pathIdSchemas = new Map<string, z.ZodType<Record<string, string>>>();
+
 export function parsePathId<Field extends string>(field: Field, params: unknown): string {
-  return parseInput(z.object({ [field]: leanId }), params)[field] as string;
+  let schema = pathIdSchemas.get(field);
+  if (!schema) {
+    schema = z.object({ [field]: leanId }) as unknown as z.ZodType<Record<string, string>>;
+    pathIdSchemas.set(field, schema);
+  }
+  return parseInput(schema, params)[field] as string;
 }
 
 /**
