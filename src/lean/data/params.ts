@@ -89,7 +89,8 @@ export function parsePathId<Field extends string>(field: Field, params: unknown)
 export function parseBody<Schema extends z.ZodObject>(schema: Schema, body: unknown): z.infer<Schema> {
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
     for (const [key, value] of Object.entries(body)) {
-      if (!(key in schema.shape)) throw LeanError.invalidParameter(key, value);
+      // Own keys only: `in` would accept `toString`, `constructor` and `__proto__`.
+      if (!Object.hasOwn(schema.shape, key)) throw LeanError.invalidParameter(key, value);
     }
   }
   return parseInput(schema, body);

@@ -75,7 +75,8 @@ export class SandboxStore extends EventEmitter<{ event: [SandboxEvent] }> {
    * tests assert that no rejected request changed anything).
    */
   snapshot(): string {
-    const names = [...this.collections.keys()].sort();
+    // An empty collection and a missing one are the same state (reads create collections).
+    const names = [...this.collections.keys()].filter((name) => this.collections.get(name)!.size > 0).sort();
     return JSON.stringify(names.map((name) => [name, this.collections.get(name)!.entries()]));
   }
 

@@ -1,0 +1,311 @@
+import { PURPOSE_CODES, INTENT_FILTER_STATUSES } from '../../src/lean/payments/requests.js';
+
+/**
+ * Every route of Lean's API the sandbox serves (the routers `src/server/sandbox.ts` mounts), with
+ * what each takes — path ids, query fields, JSON body fields — and a valid value for each, so a
+ * fuzzer can start from a request that would succeed and break one thing at a time. Kept apart
+ * from the fuzzer so a new route is one line here, and the coverage test fails until it is added.
+ */
+
+/** The kinds of record an id can name; each app of the fuzzed sandbox has real ones of each. */
+export type IdKind =
+  | 'customer'
+  | 'entity'
+  | 'account'
+  | 'destination'
+  | 'intent'
+  | 'payment'
+  | 'source'
+  | 'results'
+  | 'refresh'
+  | 'app_user';
+
+/** What a query or body field holds, which decides the near-miss values a fuzzer tries. */
+export type FieldKind =
+  | { kind: 'id'; of: IdKind }
+  | { kind: 'page' }
+  | { kind: 'size' }
+  | { kind: 'date' }
+  | { kind: 'datetime' }
+  | { kind: 'boolean' }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'text' }
+  | { kind: 'amount' }
+  | { kind: 'meta' }
+  | { kind: 'identifiers' };
+
+export interface Field {
+  type: FieldKind;
+  /** A value the route accepts (ids come from the sandbox instead). */
+  valid?: unknown;
+  /** Whether a request without it is refused. */
+  required?: boolean;
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface Route {
+  method: Method;
+  /** Express-style template; each `:param` names an {@link IdKind} in `params`. */
+  path: string;
+  params?: Readonly<Record<string, IdKind>>;
+  query?: Readonly<Record<string, Field>>;
+  /** Present on the routes that parse a JSON body. */
+  body?: Readonly<Record<string, Field>>;
+  /**
+   * Lean statuses the fuzz must provoke on this route at least once: proof that hostile input got
+   * as far as the route's own validation and look-ups, so the test cannot pass vacuously.
+   */
+  mustSee: readonly string[];
+  /** Deletes what it names: fuzzed last, so earlier routes still find the records. */
+  destructive?: boolean;
+  /** False for the routes no request can succeed on in the fuzzed sandbox (the fuzz must see a 2xx on the others). */
+  canSucceed?: boolean;
+}
+
+const id = (of: IdKind, required = true): Field => ({ type: { kind: 'id', of }, required });
+const page: Field = { type: { kind: 'page' }, valid: '0' };
+const size = (valid: string): Field => ({ type: { kind: 'size' }, valid });
+const BAD = 'INVALID_PARAMETERS';
+const MISSING = 'MISSING_PARAMETERS';
+
+const dataQuery: Record<string, Field> = {
+  entity_id: id('entity'),
+  page,
+  size: size('10'),
+  async: { type: { kind: 'boolean' }, valid: 'false' },
+  meta: { type: { kind: 'meta' }, valid: '{"ref":"fuzz"}' },
+};
+
+const V2_ACCOUNT_LISTS = ['balances', 'identities', 'beneficiaries', 'direct-debits', 'scheduled-payments', 'standing-orders'];
+
+const v1Routes = (prefix: string): Route[] => {
+  const entity = { entity_id: id('entity'), async: { type: { kind: 'boolean' }, valid: false } } satisfies Record<string, Field>;
+  const account = { ...entity, account_id: id('account') };
+  return [
+    { method: 'POST', path: `${prefix}/identity`, body: entity, mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY'] },
+    { method: 'POST', path: `${prefix}/accounts`, body: entity, mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY'] },
+    { method: 'POST', path: `${prefix}/balance`, body: account, mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY', 'UNKNOWN_ACCOUNT'] },
+    {
+      method: 'POST',
+      path: `${prefix}/transactions`,
+      body: {
+        ...account,
+        start_date: { type: { kind: 'date' }, valid: '2026-01-01' },
+        end_date: { type: { kind: 'date' }, valid: '2026-03-01' },
+        insights: { type: { kind: 'boolean' }, valid: true },
+      },
+      mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY', 'UNKNOWN_ACCOUNT'],
+    },
+  ];
+};
+
+const governmentIdentifiers: Field = {
+  type: { kind: 'identifiers' },
+  valid: [{ type: 'EMIRATES_ID', value: '784-1990-1234567-1' }],
+};
+
+export const ROUTES: readonly Route[] = [
+  {
+    method: 'GET',
+    path: '/banks/v1',
+    query: {
+      account_types: { type: { kind: 'enum', values: ['PERSONAL', 'BUSINESS'] }, valid: 'PERSONAL' },
+      country_codes: { type: { kind: 'enum', values: ['ARE', 'SAU'] }, valid: 'ARE,SAU' },
+      connection_types: { type: { kind: 'enum', values: ['OPEN_BANKING', 'REVERSE_ENGINEERED'] }, valid: 'OPEN_BANKING' },
+    },
+    mustSee: [BAD],
+  },
+
+  // Customers and entities.
+  {
+    method: 'GET',
+    path: '/customers/v1',
+    query: { page_number: page, page_size: size('20') },
+    mustSee: [BAD],
+  },
+  {
+    method: 'POST',
+    path: '/customers/v1',
+    // No `valid` app_user_id: the fuzzer makes a fresh one, or reuses a taken one for the 409.
+    body: { app_user_id: { type: { kind: 'text' }, required: true }, government_identifiers: { ...governmentIdentifiers, required: false } },
+    mustSee: [BAD, MISSING, 'CUSTOMER_ALREADY_EXISTS'],
+  },
+  { method: 'GET', path: '/customers/v1/app-user-id', mustSee: [MISSING], canSucceed: false },
+  { method: 'GET', path: '/customers/v1/app-user-id/:app_user_id', params: { app_user_id: 'app_user' }, mustSee: [BAD, 'UNKNOWN_CUSTOMER'] },
+  { method: 'GET', path: '/customers/v1/:customer_id', params: { customer_id: 'customer' }, mustSee: [BAD, 'UNKNOWN_CUSTOMER'] },
+  {
+    method: 'PUT',
+    path: '/customers/v1/:customer_id',
+    params: { customer_id: 'customer' },
+    body: { government_identifiers: { ...governmentIdentifiers, required: true } },
+    mustSee: [BAD, MISSING, 'UNKNOWN_CUSTOMER'],
+  },
+  {
+    method: 'GET',
+    path: '/customers/v1/entities',
+    query: {
+      page_number: page,
+      page_size: size('50'),
+      start_date: { type: { kind: 'date' }, valid: '2026-01-01', required: true },
+      end_date: { type: { kind: 'date' }, valid: '2026-03-15', required: true },
+    },
+    mustSee: [BAD, MISSING],
+  },
+  { method: 'GET', path: '/customers/v1/:customer_id/entities', params: { customer_id: 'customer' }, mustSee: [BAD, 'UNKNOWN_CUSTOMER'] },
+  {
+    method: 'GET',
+    path: '/customers/v1/:customer_id/entities/:entity_id',
+    params: { customer_id: 'customer', entity_id: 'entity' },
+    mustSee: [BAD, 'UNKNOWN_CUSTOMER', 'UNKNOWN_ENTITY'],
+  },
+
+  // Payments.
+  { method: 'GET', path: '/payments/v1/destinations', mustSee: [] },
+  {
+    method: 'POST',
+    path: '/payments/v1/destinations',
+    body: {
+      name: { type: { kind: 'text' }, valid: 'Fuzz Trading LLC', required: true },
+      display_name: { type: { kind: 'text' }, valid: 'Fuzz Trading', required: true },
+      // Required for a destination in ARE (Lean: every country but the US).
+      iban: { type: { kind: 'text' }, valid: 'AE540351234567890123456', required: true },
+      address: { type: { kind: 'text' }, valid: 'Office 1, Fuzz Street', required: true },
+      city: { type: { kind: 'text' }, valid: 'Dubai', required: true },
+      country: { type: { kind: 'enum', values: ['ARE', 'USA'] }, valid: 'ARE', required: true },
+      account_number: { type: { kind: 'text' }, valid: '1234567890123456', required: true },
+      swift_code: { type: { kind: 'text' }, valid: 'EBILAEADXXX' },
+      customer_id: id('customer', false),
+      currency: { type: { kind: 'enum', values: ['AED'] }, valid: 'AED' },
+      bank_type: { type: { kind: 'enum', values: ['RETAIL', 'SME', 'CORPORATE'] }, valid: 'RETAIL' },
+    },
+    mustSee: [BAD, MISSING, 'INVALID_NAME', 'INVALID_IBAN', 'UNKNOWN_CUSTOMER'],
+  },
+  {
+    method: 'GET',
+    path: '/payments/v1/destinations/:payment_destination_id',
+    params: { payment_destination_id: 'destination' },
+    mustSee: [BAD, 'UNKNOWN_PAYMENT_DESTINATION'],
+  },
+  { method: 'GET', path: '/customers/v1/:customer_id/destinations', params: { customer_id: 'customer' }, mustSee: [BAD, 'UNKNOWN_CUSTOMER'] },
+  { method: 'GET', path: '/customers/v1/:customer_id/payment-sources', params: { customer_id: 'customer' }, mustSee: [BAD, 'UNKNOWN_CUSTOMER'] },
+  {
+    method: 'GET',
+    path: '/customers/v1/:customer_id/payment-sources/:payment_source_id',
+    params: { customer_id: 'customer', payment_source_id: 'source' },
+    mustSee: [BAD, 'UNKNOWN_CUSTOMER', 'UNKNOWN_PAYMENT_SOURCE'],
+  },
+  {
+    method: 'GET',
+    path: '/payments/v1/intents',
+    query: {
+      page,
+      size: size('20'),
+      customer_id: id('customer', false),
+      from: { type: { kind: 'datetime' }, valid: '2026-01-01T00:00:00Z' },
+      to: { type: { kind: 'datetime' }, valid: '2026-03-15T09:30:00+04:00' },
+      status: { type: { kind: 'enum', values: INTENT_FILTER_STATUSES }, valid: 'PENDING_WITH_BANK' },
+    },
+    mustSee: [BAD],
+  },
+  {
+    method: 'POST',
+    path: '/payments/v1/intents',
+    body: {
+      customer_id: id('customer'),
+      amount: { type: { kind: 'amount' }, valid: 150.25, required: true },
+      currency: { type: { kind: 'enum', values: ['AED'] }, valid: 'AED', required: true },
+      payment_destination_id: id('destination', false),
+      description: { type: { kind: 'text' }, valid: 'Fuzzed order' },
+      purpose_code: { type: { kind: 'enum', values: PURPOSE_CODES }, valid: 'GDS' },
+    },
+    mustSee: [BAD, MISSING, 'INVALID_AMOUNT', 'AMOUNT_UNDER_MIN_VALUE', 'AMOUNT_OVER_MAX_VALUE', 'UNKNOWN_CUSTOMER', 'UNKNOWN_PAYMENT_DESTINATION'],
+  },
+  {
+    method: 'GET',
+    path: '/payments/v1/intents/:payment_intent_id',
+    params: { payment_intent_id: 'intent' },
+    mustSee: [BAD, 'UNKNOWN_PAYMENT_INTENT'],
+  },
+  { method: 'GET', path: '/payments/v1/:payment_id', params: { payment_id: 'payment' }, mustSee: [BAD, 'UNKNOWN_PAYMENT'] },
+
+  // Data API v2, v1, async results and refreshes.
+  { method: 'GET', path: '/data/v2/accounts', query: dataQuery, mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY'] },
+  { method: 'GET', path: '/data/v2/identity', query: dataQuery, mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY'] },
+  ...V2_ACCOUNT_LISTS.map(
+    (list): Route => ({
+      method: 'GET',
+      path: `/data/v2/accounts/:account_id/${list}`,
+      params: { account_id: 'account' },
+      query: dataQuery,
+      mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY', 'UNKNOWN_ACCOUNT'],
+    }),
+  ),
+  {
+    method: 'GET',
+    path: '/data/v2/accounts/:account_id/transactions',
+    params: { account_id: 'account' },
+    query: {
+      ...dataQuery,
+      start_date: { type: { kind: 'date' }, valid: '2026-01-01' },
+      end_date: { type: { kind: 'date' }, valid: '2026-03-01' },
+    },
+    mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY', 'UNKNOWN_ACCOUNT'],
+  },
+  ...v1Routes('/data/v1'),
+  ...v1Routes('/v1'),
+  ...['/data/v2', '/data/v1', '/v1'].map(
+    (prefix): Route => ({
+      method: 'GET',
+      path: `${prefix}/results/:results_id`,
+      params: { results_id: 'results' },
+      mustSee: [BAD, 'UNKNOWN_RESULTS_ID'],
+    }),
+  ),
+  {
+    method: 'POST',
+    path: '/data/v2/refreshes',
+    body: { entity_id: id('entity') },
+    // DUPLICATED_REQUEST: the sandbox's refresh of the entity never finishes during the fuzz.
+    mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY', 'DUPLICATED_REQUEST'],
+    canSucceed: false,
+  },
+  {
+    method: 'GET',
+    path: '/data/v2/refreshes',
+    query: { entity_id: id('entity'), page, size: size('10') },
+    mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY'],
+  },
+  { method: 'GET', path: '/data/v2/refreshes/:refresh_id', params: { refresh_id: 'refresh' }, mustSee: [BAD, 'UNKNOWN_REFRESH_ID'] },
+
+  // Last: they delete what they name.
+  {
+    method: 'DELETE',
+    path: '/customers/v1/:customer_id/payment-sources/:payment_source_id',
+    params: { customer_id: 'customer', payment_source_id: 'source' },
+    body: { reason: { type: { kind: 'enum', values: ['USER_REQUESTED', 'TPP_REQUESTED'] }, valid: 'USER_REQUESTED' } },
+    mustSee: [BAD, 'UNKNOWN_CUSTOMER', 'UNKNOWN_PAYMENT_SOURCE'],
+    destructive: true,
+  },
+  {
+    method: 'DELETE',
+    path: '/customers/v1/:customer_id/entities/:entity_id',
+    params: { customer_id: 'customer', entity_id: 'entity' },
+    body: { reason: { type: { kind: 'enum', values: ['USER_REQUESTED'] }, valid: 'USER_REQUESTED', required: true } },
+    mustSee: [BAD, MISSING, 'UNKNOWN_CUSTOMER', 'UNKNOWN_ENTITY'],
+    destructive: true,
+  },
+];
+
+/** The distinct paths, with the methods each serves (every other method must answer 405). */
+export function pathsWithMethods(routes: readonly Route[] = ROUTES): Map<string, Set<Method>> {
+  const paths = new Map<string, Set<Method>>();
+  for (const route of routes) {
+    const methods = paths.get(route.path) ?? new Set<Method>();
+    methods.add(route.method);
+    paths.set(route.path, methods);
+  }
+  return paths;
+}
+
+export const routeName = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;
