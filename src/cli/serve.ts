@@ -20,6 +20,7 @@ interface ServeFlags {
   requireClientChain: boolean;
   mtls: boolean;
   seed: string;
+  asOf?: string;
   webhookUrl?: string;
   json: boolean;
 }
@@ -40,6 +41,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--require-client-chain', 'trust the root only: clients must send leaf + intermediate', false)
     .option('--no-mtls', 'no client certificate: token only, like the plain sandbox host')
     .option('--seed <n>', 'seed of the sandbox data (same seed, same data)', '1')
+    .option('--as-of <date>', 'the day seeded data runs up to, YYYY-MM-DD (default: today, UTC)')
     .option('--webhook-url <url>', "where every app's webhooks are POSTed (http or https)")
     .option('--json', 'print the ready line as one JSON object', false)
     .allowExcessArguments(false)
@@ -49,6 +51,9 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       if (flags.tlsMin === '1.3' && flags.tlsMax === '1.2') throw new UsageError('--tls-min 1.3 is above --tls-max 1.2');
       const seed = Number(flags.seed);
       if (!/^\d+$/.test(flags.seed) || seed > 0xffffffff) throw new UsageError(`--seed must be a whole number from 0 to 4294967295, not "${flags.seed}"`);
+      if (flags.asOf !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(flags.asOf) || Number.isNaN(Date.parse(`${flags.asOf}T00:00:00Z`)))) {
+        throw new UsageError(`--as-of must be a date like 2026-01-31, not "${flags.asOf}"`);
+      }
       if (flags.webhookUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(flags.webhookUrl)) {
         throw new UsageError(`--webhook-url must be an http or https URL, not "${flags.webhookUrl}"`);
       }
@@ -65,6 +70,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         requireClientChain: flags.requireClientChain,
         mtls: flags.mtls,
         seed,
+        asOf: flags.asOf,
         webhookUrl: flags.webhookUrl,
       }).catch((error: NodeJS.ErrnoException & { port?: number }) => {
         if (error.code === 'EADDRINUSE') throw new Error(`port ${error.port ?? port} is in use (use --port 0 for an ephemeral port)`);

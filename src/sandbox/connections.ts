@@ -47,10 +47,18 @@ export function connectEntity(store: SandboxStore, app: string, request: Connect
   return entity;
 }
 
-function link(store: SandboxStore, app: string, customer: Customer, profile: BankProfile, entityId: string, random?: SeededRandom): Entity {
+function link(
+  store: SandboxStore,
+  app: string,
+  customer: Customer,
+  profile: BankProfile,
+  entityId: string,
+  random?: SeededRandom,
+  asOf: Date = store.now(),
+): Entity {
   const data = generateBankData({
     random: random ?? seededRandom(store.seed).fork(`entity:${entityId}`),
-    asOf: store.now(),
+    asOf,
     customerId: customer.customer_id,
     entityId,
     profile,
@@ -132,7 +140,8 @@ export function seedDemo(store: SandboxStore, random: SeededRandom): void {
     const entityId = draws.uuid();
     const customer =
       customers.list(app, (c) => c.app_user_id === DEMO_APP_USER_ID)[0] ??
-      customers.set(app, customerId, { customer_id: customerId, app_user_id: DEMO_APP_USER_ID, created_at: store.now().toISOString() });
-    link(store, app, customer, profile, entityId, draws.fork('bank-data'));
+      customers.set(app, customerId, { customer_id: customerId, app_user_id: DEMO_APP_USER_ID, created_at: store.seededAt.toISOString() });
+    // Dated to the seeding day, not the instant: two starts on the same day seed the same bytes.
+    link(store, app, customer, profile, entityId, draws.fork('bank-data'), store.seededAt);
   }
 }

@@ -36,6 +36,8 @@ export interface LeanMockOptions {
   mtls?: boolean;
   /** Seed of the sandbox data: the same seed gives the same data. Default 1. */
   seed?: number;
+  /** The day seeded data is dated up to (`YYYY-MM-DD`); default today (UTC). Same seed + same day = same bytes. */
+  asOf?: string;
   /** Where webhooks go (absent: nowhere until set with `PUT /admin/v1/webhooks/url`). */
   webhookUrl?: string;
   /** Multiplies Lean's webhook retry schedule; e.g. 0.001 turns minutes into 60 ms. Default 1. */
@@ -87,6 +89,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     pki,
     clock,
     seed: options.seed,
+    asOf: options.asOf,
     webhookUrl: options.webhookUrl,
     webhookTimeScale: options.webhookTimeScale,
   });

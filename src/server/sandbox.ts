@@ -21,6 +21,8 @@ export interface SandboxOptions {
   pki: LeanPki;
   clock: Clock;
   seed?: number;
+  /** The day seeded data is dated up to (`YYYY-MM-DD`); default today (UTC). */
+  asOf?: string;
   /** Where every app's webhooks go (null or absent: nowhere until set through the admin API). */
   webhookUrl?: string | null;
   /** Multiplies Lean's webhook retry schedule (1, 2, 5, 10, 60, 180 minutes). Default 1. */
@@ -42,7 +44,7 @@ export interface Sandbox {
 export function createSandbox(options: SandboxOptions): Sandbox {
   const { pki, clock } = options;
   const appNames = pki.apps.map((app) => app.name);
-  const store = new SandboxStore({ seed: options.seed, apps: appNames, clock });
+  const store = new SandboxStore({ seed: options.seed, asOf: options.asOf, apps: appNames, clock });
   // Order matters: payments seed per app after the demo customers exist.
   store.addSeeder('demo', seedDemo);
   store.addSeeder('payments', seedPayments);

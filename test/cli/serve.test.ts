@@ -84,6 +84,7 @@ describe('lean-mock serve', () => {
     [['--seed', '-1'], /--seed/],
     [['--seed', 'abc'], /--seed/],
     [['--webhook-url', 'ftp://x'], /--webhook-url/],
+    [['--as-of', '2026-13-45'], /--as-of/],
   ])('refuses %j as a usage error', (args, message) => {
     expect(expectOneErrorLine(leanMock(['serve', ...args], tempDir()), 2)).toMatch(message);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/sandbox/random.js';
+import { seedDemo } from '../../src/sandbox/connections.js';
 import { SandboxStore } from '../../src/sandbox/store/store.js';
 
 const clock = () => new Date('2026-01-01T00:00:00Z');
@@ -54,5 +55,23 @@ describe('the sandbox store', () => {
     store.on('event', (event) => seen.push(`${event.app} ${event.type}`));
     store.publish({ app: 'a', type: 'entity.created', payload: {}, message: 'x' });
     expect(seen).toEqual(['a entity.created']);
+  });
+});
+
+describe('seeded data over time', () => {
+  const seeded = (at: string, asOf?: string): string => {
+    const store = new SandboxStore({ seed: 3, apps: ['my_app'], clock: () => new Date(at), asOf });
+    store.addSeeder('demo', seedDemo);
+    return store.snapshot();
+  };
+
+  it('is byte-identical for two starts on the same day, whatever the hour', () => {
+    expect(seeded('2026-05-01T08:00:00Z')).toBe(seeded('2026-05-01T21:30:12.345Z'));
+  });
+
+  it('follows the day, unless pinned with asOf', () => {
+    expect(seeded('2026-05-01T08:00:00Z')).not.toBe(seeded('2026-05-02T08:00:00Z'));
+    expect(seeded('2026-05-01T08:00:00Z', '2026-04-01')).toBe(seeded('2026-09-09T08:00:00Z', '2026-04-01'));
+    expect(() => seeded('2026-05-01T08:00:00Z', 'yesterday')).toThrow(/YYYY-MM-DD/);
   });
 });

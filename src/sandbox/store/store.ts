@@ -23,6 +23,12 @@ export interface SandboxStoreOptions {
   apps: readonly string[];
   /** The clock the sandbox reads; seeded data is dated relative to it. */
   clock: () => Date;
+  /**
+   * The day seeded data is dated up to (`YYYY-MM-DD`, UTC midnight). Default: the clock's current
+   * UTC day, so the same seed gives byte-identical seeded data all day; pin it for snapshots
+   * that must hold across days.
+   */
+  asOf?: string;
   /** Ids of records a caller creates (default: random UUIDs; tests may inject a sequence). */
   newId?: () => string;
 }
@@ -36,6 +42,8 @@ export class SandboxStore extends EventEmitter<{ event: [SandboxEvent] }> {
   readonly seed: number;
   readonly apps: readonly string[];
   readonly clock: () => Date;
+  /** The instant seeded data is dated up to: UTC midnight of `asOf`. */
+  readonly seededAt: Date;
   private readonly idSource: () => string;
   private readonly collections = new Map<string, Collection<unknown>>();
   private readonly seeders: { name: string; seeder: Seeder }[] = [];
@@ -45,6 +53,8 @@ export class SandboxStore extends EventEmitter<{ event: [SandboxEvent] }> {
     this.seed = options.seed ?? 1;
     this.apps = options.apps;
     this.clock = options.clock;
+    this.seededAt = new Date(`${options.asOf ?? options.clock().toISOString().slice(0, 10)}T00:00:00.000Z`);
+    if (Number.isNaN(this.seededAt.getTime())) throw new RangeError(`asOf must be a YYYY-MM-DD date, not ${options.asOf}`);
     this.idSource = options.newId ?? randomUUID;
   }
 
