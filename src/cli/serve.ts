@@ -1,8 +1,10 @@
-import { resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadOrCreatePki } from '../pki/cache.js';
 import { readPkiFolder } from '../pki/folder.js';
 import { defaultApp, type LeanPki } from '../pki/lean-pki.js';
+import type { PkiManifest } from '../pki/manifest.js';
 import { startLeanMock } from '../server/lean-mock.js';
 import { UsageError, type CliIo } from './io.js';
 
@@ -22,6 +24,7 @@ interface ServeFlags {
   seed: string;
   asOf?: string;
   webhookUrl?: string;
+  writeEnv?: string;
   json: boolean;
 }
 
@@ -44,6 +47,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--as-of <date>', 'the day seeded data runs up to, YYYY-MM-DD (default: today, UTC)')
     .option('--webhook-url <url>', "where every app's webhooks are POSTed (http or https)")
     .option('--json', 'print the ready line as one JSON object', false)
+    // Not --env-file: Node 20 claims that flag anywhere on its command line, even after the script.
+    .option('--write-env <path>', 'also write the URL, credentials and certificate paths as KEY=value lines (mode 0600)')
     .allowExcessArguments(false)
     .action(async (flags: ServeFlags) => {
       const port = parsePort('--port', flags.port);
@@ -58,7 +63,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         throw new UsageError(`--webhook-url must be an http or https URL, not "${flags.webhookUrl}"`);
       }
 
-      const { pki, dir } = await obtainPki(flags, io);
+      const { pki, dir, manifest } = await obtainPki(flags, io);
       const mock = await startLeanMock({
         pki,
         host: flags.host,
@@ -80,6 +85,13 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       });
 
       const appToken = defaultApp(pki).appToken;
+      if (flags.writeEnv !== undefined) {
+        const target = resolve(io.cwd, flags.writeEnv);
+        await writeFile(target, envFileText(mock, dir, manifest), { mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
+          void mock.close();
+          throw new Error(`cannot write --write-env ${target}: ${error.code ?? error.message}`);
+        });
+      }
       // Listen for signals before saying "ready": stdout to a pipe is synchronous, so a supervisor
       // may signal the instant it reads the line, before another statement of ours runs.
       const shutdown = io.waitForShutdown();
@@ -94,15 +106,38 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     });
 }
 
-async function obtainPki(flags: ServeFlags, io: CliIo): Promise<{ pki: LeanPki; dir: string }> {
+async function obtainPki(flags: ServeFlags, io: CliIo): Promise<{ pki: LeanPki; dir: string; manifest: PkiManifest }> {
   if (flags.certs !== undefined) {
     const dir = resolve(io.cwd, flags.certs);
-    return { pki: (await readPkiFolder(dir)).pki, dir };
+    return { ...(await readPkiFolder(dir)), dir };
   }
   const dir = resolve(io.cwd, CACHED_CERTS_DIR);
   // The server certificate must name the address clients dial, unless that is a wildcard.
   const hosts = WILDCARD_HOSTS.has(flags.host) ? [] : [flags.host];
-  return { pki: (await loadOrCreatePki(dir, { hosts })).pki, dir };
+  const { pki, manifest } = await loadOrCreatePki(dir, { hosts });
+  return { pki, manifest, dir };
+}
+
+/** What a test suite in any language needs to call the mock, as an env file (`set -a; . file`). */
+function envFileText(mock: { url: string; adminUrl: string | null }, dir: string, manifest: PkiManifest): string {
+  const app = manifest.apps[0]!;
+  const path = (file: string): string => join(dir, file);
+  const values: Record<string, string> = {
+    LEAN_MOCK_URL: mock.url,
+    LEAN_MOCK_ADMIN_URL: mock.adminUrl ?? '',
+    LEAN_MOCK_CERTS: dir,
+    LEAN_APP_TOKEN: app.app_token,
+    LEAN_CLIENT_ID: app.client_id,
+    LEAN_CLIENT_SECRET: app.client_secret,
+    LEAN_WEBHOOK_SECRET: app.webhook_secret,
+    LEAN_CA: path(manifest.trust.chain),
+    LEAN_CERT: path(app.cert),
+    LEAN_KEY: path(app.key),
+    LEAN_CERT_AND_CHAIN: path(app.cert_and_chain),
+    LEAN_P12: path(app.p12),
+    LEAN_P12_PASSWORD: manifest.p12_password,
+  };
+  return Object.entries(values).map(([key, value]) => `${key}=${value}`).join('\n') + '\n';
 }
 
 function parsePort(flag: string, value: string): number {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readPkiFolder } from '../../src/pki/folder.js';
@@ -46,6 +46,21 @@ describe('lean-mock serve', () => {
     running = await startServe(['--certs', 'mine', '--port', '0', '--admin-port', 'off', '--json'], cwd);
     const ready = JSON.parse(running.readyLine) as Record<string, unknown>;
     expect(ready).toEqual({ url: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/), adminUrl: null, certs: join(cwd, 'mine'), appToken: tokenOf(join(cwd, 'mine')) });
+  });
+
+  it('writes an env file with the URL, credentials and certificate paths for suites in other languages', async () => {
+    const cwd = tempDir();
+    running = await startServe(['--port', '0', '--admin-port', '0', '--write-env', 'lean.env'], cwd);
+    const [, url, adminUrl, certs] = READY.exec(running.readyLine)!;
+    const env = Object.fromEntries(
+      readFileSync(join(cwd, 'lean.env'), 'utf8').trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
+    );
+    expect(env).toMatchObject({ LEAN_MOCK_URL: url, LEAN_MOCK_ADMIN_URL: adminUrl, LEAN_MOCK_CERTS: certs, LEAN_APP_TOKEN: tokenOf(certs!) });
+    expect(statSync(join(cwd, 'lean.env')).mode & 0o777).toBe(0o600);
+    const { pki } = await readPkiFolder(certs!);
+    const identity = { cert: readFileSync(env.LEAN_CERT!, 'utf8'), key: readFileSync(env.LEAN_KEY!, 'utf8') };
+    const reply = await call(url!, pki, identity, { ca: readFileSync(env.LEAN_CA!, 'utf8'), headers: { 'lean-app-token': env.LEAN_APP_TOKEN! } });
+    expect(reply.ok && reply.status).toBe(200);
   });
 
   it('serves token-only without a client certificate under --no-mtls', async () => {
