@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { dataSuite } from './data.js';
 import { gatewaySuite } from './gateway.js';
 import { pkiSuite } from './pki.js';
+import { startupSuite } from './startup.js';
 import { formatRatio, formatSpread, formatTable, formatValue } from './stats.js';
 import type { BenchResult, BenchSuite, Target } from './suite.js';
 
 /** New suites are added here, in the order they run. */
-const SUITES: readonly BenchSuite[] = [pkiSuite, gatewaySuite, dataSuite];
+const SUITES: readonly BenchSuite[] = [pkiSuite, gatewaySuite, dataSuite, startupSuite];
 
 const RESULTS_PATH = fileURLToPath(new URL('./results.json', import.meta.url));
 
@@ -41,6 +42,7 @@ const formatTarget = (target: Target | undefined): string =>
   target ? `${target.op} ${target.unit === 'ratio' ? formatRatio(target.value) : `${formatValue(target.value)} ${target.unit}`}` : '';
 
 function tableRow(result: BenchResult): string[] {
+  if (result.skipped) return [`${result.name}  -- skipped: ${result.skipped}`, '–', '', result.unit, '', '', '', ''];
   return [
     // A figure with failed operations behind it is flagged where the eye lands first.
     result.errors ? `${result.name}  !! ${result.errors} errors` : result.name,

@@ -32,6 +32,8 @@ export interface BenchResult {
   met?: boolean;
   /** Failed operations behind the figure (non-200 replies, dropped connections): any makes it suspect and fails its target. */
   errors?: number;
+  /** Why the figure was not measured (e.g. a missing build); such a result has no samples. */
+  skipped?: string;
 }
 
 export interface BenchSuite {
@@ -68,6 +70,11 @@ export async function interleave<K extends string>(
     }
   }
   return samples;
+}
+
+/** A row that could not be measured: no samples, no figures, only the reason, shown in the table. */
+export function skipped(name: string, reason: string, unit: Unit = 'ms'): BenchResult {
+  return { name, unit, samples: [], median: Number.NaN, spread: { kind: 'min-max', low: Number.NaN, high: Number.NaN }, skipped: reason };
 }
 
 /** Builds a result; `baseline` samples must come from the same rounds, index for index. */
