@@ -96,7 +96,10 @@ const SPECS: readonly VariantSpec[] = [
     expected: 'no_certificate',
     rejectedBy: 'server',
     description: 'The client sends no certificate at all.',
-    fix: 'Configure your HTTP client with my_app_cert.crt and my_app_private_key.pem.',
+    fix:
+      'Configure your HTTP client with my_app_cert.crt and my_app_private_key.pem. If you did, and use Go or Java: they ' +
+      'send no certificate whose chain does not reach a CA the server names; send leaf + intermediate ' +
+      '(my_app_cert_and_chain.crt, my_app.p12).',
     make: async () => ({}),
   },
   {

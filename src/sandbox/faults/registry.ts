@@ -88,8 +88,10 @@ export class FaultRegistry {
       if (fault.match.method !== null && fault.match.method !== request.method) continue;
       if (fault.match.app !== null && fault.match.app !== request.app) continue;
       if (!pattern.test(request.path)) continue;
-      fault.remaining -= 1;
-      if (fault.remaining === 0) this.entries.delete(id);
+      if (fault.remaining !== null) {
+        fault.remaining -= 1;
+        if (fault.remaining === 0) this.entries.delete(id);
+      }
       return copy(fault);
     }
     return undefined;

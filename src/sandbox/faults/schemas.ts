@@ -22,8 +22,10 @@ const matchSchema = z.object({
 
 const actionSchema = z
   .object({
-    status: z.number().int().min(400).max(599).optional(),
-    body: z.record(z.string(), z.unknown()).optional(),
+    // 2xx/3xx too: a canned success (msw-style override) is a "fault" with a body of your choosing.
+    status: z.number().int().min(200).max(599).optional(),
+    // An object (Lean's envelopes) or an array (e.g. /banks/v1's bare list).
+    body: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
     delay_ms: z.number().int().min(0).max(MAX_FAULT_DELAY_MS).optional(),
     reset: z.literal(true).optional(),
     malformed: z.literal(true).optional(),
@@ -34,6 +36,8 @@ const actionSchema = z
       ctx.addIssue({ code: 'custom', path: [endings[1]!], message: `cannot be combined with ${endings[0]}` });
     } else if (action.body !== undefined && action.status === undefined) {
       ctx.addIssue({ code: 'custom', path: ['body'], message: 'needs a status' });
+    } else if (action.status !== undefined && action.status < 400 && action.body === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['body'], message: 'a status below 400 needs the body to answer with' });
     } else if (endings.length === 0 && action.delay_ms === undefined) {
       ctx.addIssue({ code: 'custom', path: [], message: 'one of status, delay_ms, reset or malformed is required' });
     }
@@ -42,7 +46,8 @@ const actionSchema = z
 /** `POST /admin/v1/faults`'s body. */
 export const FaultSpecSchema = z.object({
   match: matchSchema,
-  count: z.number().int().min(1).max(1_000_000).default(1),
+  /** How many matching requests it serves; null: every one, until removed. */
+  count: z.number().int().min(1).max(1_000_000).nullable().default(1),
   fault: actionSchema,
 });
 
@@ -76,11 +81,11 @@ export function parseFaultSpec(input: unknown): FaultSpec {
 export const FaultSchema = z.strictObject({
   id: z.uuid(),
   match: z.strictObject({ method: z.enum(METHODS).nullable(), path: z.string(), app: z.string().nullable() }),
-  count: z.number().int().positive(),
-  remaining: z.number().int().positive(),
+  count: z.number().int().positive().nullable(),
+  remaining: z.number().int().positive().nullable(),
   fault: z.strictObject({
     status: z.number().int().optional(),
-    body: z.record(z.string(), z.unknown()).optional(),
+    body: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
     delay_ms: z.number().int().optional(),
     reset: z.literal(true).optional(),
     malformed: z.literal(true).optional(),
