@@ -24,8 +24,27 @@ export async function expectRejected(
   call: () => Promise<unknown>,
   options: ExpectRejectedOptions = {},
 ): Promise<HandshakeRecord> {
+  return judge(watchHandshakes(journal), call, options);
+}
+
+/**
+ * {@link expectRejected} for a mock running in another process (a vitest `globalSetup`, a
+ * `lean-mock serve` in CI): it reads the verdict from the admin API instead of the journal.
+ *
+ * @example
+ * const handshake = await expectRejectedAt(inject('leanAdminUrl'), () => get('/banks/v1', expiredAgent));
+ * expect(handshake.reason).toBe('expired');
+ */
+export async function expectRejectedAt(
+  adminUrl: string,
+  call: () => Promise<unknown>,
+  options: ExpectRejectedOptions = {},
+): Promise<HandshakeRecord> {
+  return judge(await pollHandshakes(adminUrl), call, options);
+}
+
+async function judge(watch: HandshakeWatch, call: () => Promise<unknown>, options: ExpectRejectedOptions): Promise<HandshakeRecord> {
   const timeoutMs = options.timeoutMs ?? 2000;
-  const watch = watchHandshakes(journal);
   try {
     let outcome: { failed: true; error: unknown } | { failed: false; value: unknown };
     try {
@@ -86,13 +105,43 @@ function watchHandshakes(journal: Journal): HandshakeWatch {
         timer = setTimeout(() => resolve(null), timeoutMs);
       });
     },
-    seen() {
-      if (records.length === 0) return '; the server journaled no new handshake (a kept-alive connection makes none)';
-      const shown = records.map((r) => `#${r.id} ${r.verdict}${r.reason ? ` (${r.reason})` : ''}${r.app ? ` as ${r.app}` : ''}`);
-      return `; the server journaled handshake ${shown.join(', ')}`;
-    },
+    seen: () => describeSeen(records),
     stop,
   };
+}
+
+/** Handshakes newer than the newest one now, read from the admin API (polled: it has no push). */
+async function pollHandshakes(adminUrl: string): Promise<HandshakeWatch> {
+  const read = async (query: string): Promise<HandshakeRecord[]> => {
+    const response = await fetch(new URL(`/admin/v1/handshakes?${query}`, adminUrl));
+    if (!response.ok) throw new Error(`expectRejectedAt: ${adminUrl} answered ${response.status} for its handshakes`);
+    return (await response.json()) as HandshakeRecord[];
+  };
+  const since = (await read('limit=1'))[0]?.id ?? 0;
+  const newer = async (): Promise<HandshakeRecord[]> => (await read('limit=1000')).filter((record) => record.id > since).reverse();
+  let seen: HandshakeRecord[] = [];
+  let stopped = false;
+  return {
+    async firstRejected(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        seen = await newer();
+        const found = seen.find((record) => record.verdict === 'rejected');
+        if (found || stopped || Date.now() >= deadline) return found ?? null;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    seen: () => describeSeen(seen),
+    stop: () => {
+      stopped = true;
+    },
+  };
+}
+
+function describeSeen(records: readonly HandshakeRecord[]): string {
+  if (records.length === 0) return '; the server journaled no new handshake (a kept-alive connection makes none)';
+  const shown = records.map((r) => `#${r.id} ${r.verdict}${r.reason ? ` (${r.reason})` : ''}${r.app ? ` as ${r.app}` : ''}`);
+  return `; the server journaled handshake ${shown.join(', ')}`;
 }
 
 /** Errors a client raises before any byte reaches the server. */

@@ -2,6 +2,7 @@
  * lean-mock/testing: helpers for client test suites. Re-exports only.
  */
 export { startTestMock } from './test-mock.js';
+export { expectRejectedAt } from './expect-rejected.js';
 export type { AppCredentials, TestMock, TestMockOptions } from './test-mock.js';
 export type { BuiltInIdentity, Identities, Identity, IdentityName } from './identities.js';
 export type { ConnectOptions } from './agents.js';

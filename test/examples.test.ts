@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The examples under examples/ are what users copy: each must run in its own framework, against
+ * the built package (`lean-mock/testing` resolves to dist/), and pass exactly the tests it has.
+ */
+const root = join(import.meta.dirname, '..');
+const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
+
+interface Run {
+  code: number | null;
+  output: string;
+}
+
+function run(command: string, args: string[]): Promise<Run> {
+  // The parent is a vitest worker: its VITEST* variables would confuse the nested vitest.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST')));
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    // Strip colours anyway: some reporters ignore NO_COLOR.
+    child.on('close', (code) => resolve({ code, output: output.replace(/\x1b\[[0-9;]*m/g, '') }));
+  });
+}
+
+const examples: { name: string; command: string; args: string[]; passed: RegExp }[] = [
+  {
+    name: 'vitest (globalSetup + provide/inject, node https)',
+    command: bin('vitest'),
+    args: ['run', '--config', 'examples/vitest/vitest.config.js'],
+    passed: /Tests\s+2 passed \(2\)/,
+  },
+  {
+    name: 'node:test (global fetch + undici dispatcher)',
+    command: process.execPath,
+    args: ['--test', '--test-reporter=tap', 'examples/node-test/banks.test.js'],
+    passed: /^# pass 2\n# fail 0$/m,
+  },
+  {
+    name: 'jest (ESM, axios)',
+    command: process.execPath,
+    args: ['--experimental-vm-modules', join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', 'examples/jest/jest.config.js'],
+    passed: /Tests:\s+2 passed, 2 total/,
+  },
+  {
+    name: 'mocha (https.request)',
+    command: bin('mocha'),
+    args: ['--config', 'examples/mocha/.mocharc.json'],
+    passed: /^\s*2 passing\b/m,
+  },
+];
+
+describe.concurrent('the examples, each run by its own framework', () => {
+  it('run against the built package', () => {
+    expect(existsSync(join(root, 'dist', 'testing', 'index.js')), 'dist/testing is missing: run `npm run build` first').toBe(true);
+  });
+
+  for (const example of examples) {
+    it(`${example.name} passes all its tests`, { timeout: 60_000 }, async () => {
+      const { code, output } = await run(example.command, example.args);
+      expect({ code, output }).toMatchObject({ code: 0 });
+      expect(output).toMatch(example.passed);
+      expect(output).not.toMatch(/fail(ed|ing)?:?\s+[1-9]/i);
+    });
+  }
+});
