@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { LeanError } from './errors.js';
 import type { RejectionReason } from '../reasons.js';
 import type { ClientCertificateInfo } from '../gateway/journal.js';
 
@@ -35,4 +36,15 @@ export function contextOf(req: IncomingMessage): RequestContext {
   const context = contexts.get(req);
   if (!context) throw new Error('request has no lean-mock context');
   return context;
+}
+
+/**
+ * The calling app's name, for product routers: every sandbox read and write is scoped to it.
+ * Authentication runs before any product router, so a missing app is a wiring mistake; it still
+ * answers 401 rather than a 500.
+ */
+export function callerApp(req: IncomingMessage): string {
+  const app = contextOf(req).app;
+  if (!app) throw LeanError.of('UNAUTHORIZED');
+  return app;
 }

@@ -14,7 +14,7 @@ import {
 } from '../../sandbox/customers.js';
 import type { SandboxStore } from '../../sandbox/store/store.js';
 import { paginate } from '../pagination.js';
-import { callerApp } from './caller.js';
+import { callerApp } from '../../app/context.js';
 import { appUserIdParams, createCustomerBody, customerIdParams, listCustomersQuery, updateCustomerBody } from './requests.js';
 
 /** `/customers/v1`: create, list, read and update customers (Lean's `core-resources.yml`). */

@@ -1,6 +1,4 @@
-import type { Request } from 'express';
 import { z } from 'zod';
-import { contextOf } from '../../app/context.js';
 import { LeanError } from '../../app/errors.js';
 import { isoDate, leanId, pageNumber, parseInput } from '../../app/validation.js';
 import type { DateRange } from '../../sandbox/data-access.js';
@@ -104,9 +102,3 @@ export const v1TransactionsBody = v1AccountBody.extend({
   insights: z.boolean().optional(),
 });
 
-/** The calling app; the app in front of these routers has authenticated every request. */
-export function callerOf(req: Request): string {
-  const app = contextOf(req).app;
-  if (!app) throw LeanError.of('UNAUTHORIZED');
-  return app;
-}

@@ -1,3 +1,4 @@
+import { callerApp } from '../../app/context.js';
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { jsonBody } from '../../app/error-handler.js';
@@ -7,7 +8,7 @@ import { reconnectIdOf, requireEntity } from '../../sandbox/data-access.js';
 import { listRefreshes, requireRefresh, triggerRefresh, type DataRefresh } from '../../sandbox/results.js';
 import type { SandboxStore } from '../../sandbox/store/store.js';
 import { paginate } from '../pagination.js';
-import { callerOf, parseBody, parsePathId, parseV2Query } from './params.js';
+import { parseBody, parsePathId, parseV2Query } from './params.js';
 
 /**
  * Manual data refreshes (data.yml, "Data refresh"): `POST /data/v2/refreshes {entity_id}`,
@@ -54,7 +55,7 @@ export function createRefreshesRouter(deps: RefreshDeps): Router {
   const { store, refreshDelayMs } = deps;
 
   const trigger: RequestHandler = (req, res) => {
-    const app = callerOf(req);
+    const app = callerApp(req);
     const { entity_id } = parseBody(triggerBody, req.body);
     const entity = requireEntity(store, app, entity_id);
     const timestamp = store.now().toISOString();
@@ -76,7 +77,7 @@ export function createRefreshesRouter(deps: RefreshDeps): Router {
   };
 
   const list: RequestHandler = (req, res) => {
-    const app = callerOf(req);
+    const app = callerApp(req);
     const query = parseV2Query(req.query);
     const entity = requireEntity(store, app, query.entity_id);
     const { items, page } = paginate(listRefreshes(store, app, entity.id), query.page, query.size);
@@ -84,7 +85,7 @@ export function createRefreshesRouter(deps: RefreshDeps): Router {
   };
 
   const one: RequestHandler = (req, res) => {
-    const app = callerOf(req);
+    const app = callerApp(req);
     res.json(refreshView(requireRefresh(store, app, parsePathId('refresh_id', req.params))));
   };
 

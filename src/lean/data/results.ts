@@ -1,7 +1,8 @@
+import { callerApp } from '../../app/context.js';
 import { Router, type RequestHandler } from 'express';
 import { methodNotAllowed } from '../../app/routing.js';
 import { resultReply } from '../../sandbox/results.js';
-import { callerOf, parsePathId } from './params.js';
+import { parsePathId } from './params.js';
 import { dataErrors, type DataDeps } from './respond.js';
 import { V1_PREFIXES } from './v1-router.js';
 
@@ -13,7 +14,7 @@ import { V1_PREFIXES } from './v1-router.js';
 export function createResultsRouter(deps: Pick<DataDeps, 'store'>): Router {
   const { store } = deps;
   const result: RequestHandler = (req, res) => {
-    const app = callerOf(req);
+    const app = callerApp(req);
     res.json(resultReply(store, app, parsePathId('results_id', req.params)));
   };
 

@@ -1,3 +1,4 @@
+import { callerApp } from '../../app/context.js';
 import { Router, type RequestHandler } from 'express';
 import { jsonBody } from '../../app/error-handler.js';
 import { methodNotAllowed } from '../../app/routing.js';
@@ -11,7 +12,7 @@ import {
 } from '../../sandbox/data-access.js';
 import type { Entity, EntityPermissions } from '../../sandbox/store/records.js';
 import { V1_STYLE, v1Ok } from './envelopes.js';
-import { callerOf, parseDateRange, parseBody, v1AccountBody, v1EntityBody, v1TransactionsBody } from './params.js';
+import { parseDateRange, parseBody, v1AccountBody, v1EntityBody, v1TransactionsBody } from './params.js';
 import { answerData, dataErrors, type DataCall, type DataDeps } from './respond.js';
 import { v1Accounts, v1Balance, v1Identity, v1Transactions } from './v1-payloads.js';
 
@@ -27,7 +28,7 @@ export function createDataV1Router(deps: DataDeps): Router {
   const { store } = deps;
 
   const identity: RequestHandler = (req, res) => {
-    const app = callerOf(req);
+    const app = callerApp(req);
     const body = parseBody(v1EntityBody, req.body);
     const entity = requireEntity(store, app, body.entity_id);
     answerData(res, deps, call(app, entity, 'identity', body.async), (stamp) =>
@@ -36,7 +37,7 @@ export function createDataV1Router(deps: DataDeps): Router {
   };
 
   const accounts: RequestHandler = (req, res) => {
-    const app = callerOf(req);
+    const app = callerApp(req);
     const body = parseBody(v1EntityBody, req.body);
     const entity = requireEntity(store, app, body.entity_id);
     answerData(res, deps, call(app, entity, 'accounts', body.async), (stamp) =>
@@ -45,7 +46,7 @@ export function createDataV1Router(deps: DataDeps): Router {
   };
 
   const balance: RequestHandler = (req, res) => {
-    const app = callerOf(req);
+    const app = callerApp(req);
     const body = parseBody(v1AccountBody, req.body);
     const entity = requireEntity(store, app, body.entity_id);
     const account = requireAccount(store, app, entity, body.account_id);
@@ -55,7 +56,7 @@ export function createDataV1Router(deps: DataDeps): Router {
   };
 
   const transactions: RequestHandler = (req, res) => {
-    const app = callerOf(req);
+    const app = callerApp(req);
     const body = parseBody(v1TransactionsBody, req.body);
     const range = parseDateRange(body);
     const entity = requireEntity(store, app, body.entity_id);

@@ -1,3 +1,4 @@
+import { callerApp } from '../../app/context.js';
 import { Router, type RequestHandler } from 'express';
 import { methodNotAllowed } from '../../app/routing.js';
 import {
@@ -16,7 +17,7 @@ import type { SandboxStore } from '../../sandbox/store/store.js';
 import type { Account, Entity, EntityPermissions } from '../../sandbox/store/records.js';
 import { paginate } from '../pagination.js';
 import { V2_STYLE, v2Data, v2Ok } from './envelopes.js';
-import { callerOf, parseDateRange, parsePathId, parseV2Query } from './params.js';
+import { parseDateRange, parsePathId, parseV2Query } from './params.js';
 import { answerData, dataErrors, type DataDeps } from './respond.js';
 
 /**
@@ -79,7 +80,7 @@ export function createDataV2Router(deps: DataDeps): Router {
   const handler =
     (endpoint: Endpoint): RequestHandler =>
     (req, res) => {
-      const app = callerOf(req);
+      const app = callerApp(req);
       // Every 400 before any 404: all input is checked before anything is looked up.
       const query = parseV2Query(req.query);
       const accountIdParam = endpoint.path.includes(':account_id') ? parsePathId('account_id', req.params) : null;

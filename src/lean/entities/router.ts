@@ -6,7 +6,7 @@ import { parseInput } from '../../app/validation.js';
 import { requireCustomer } from '../../sandbox/customers.js';
 import { deleteEntity, entityView, listCustomerEntities, listEntitiesCreatedBetween, requireCustomerEntity } from '../../sandbox/entities.js';
 import type { SandboxStore } from '../../sandbox/store/store.js';
-import { callerApp } from '../customers/caller.js';
+import { callerApp } from '../../app/context.js';
 import { paginate } from '../pagination.js';
 import { customerIdParams, deleteEntityInput, entityParams, listEntitiesQuery } from './requests.js';
 

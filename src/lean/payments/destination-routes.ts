@@ -9,7 +9,7 @@ import {
   listDestinations,
 } from '../../sandbox/payments/destinations.js';
 import type { SandboxStore } from '../../sandbox/store/store.js';
-import { callerApp } from './caller.js';
+import { callerApp } from '../../app/context.js';
 import { createDestinationBody, customerParams, destinationParams } from './requests.js';
 import { customerDestinationView, destinationView } from './views.js';
 

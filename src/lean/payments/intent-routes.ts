@@ -8,7 +8,7 @@ import { getPayment } from '../../sandbox/payments/payments.js';
 import type { PaymentIntentRecord } from '../../sandbox/payments/records.js';
 import type { SandboxStore } from '../../sandbox/store/store.js';
 import { paginate } from '../pagination.js';
-import { callerApp } from './caller.js';
+import { callerApp } from '../../app/context.js';
 import { createIntentBody, intentParams, listIntentsQuery, paymentParams } from './requests.js';
 import { intentView, paymentView } from './views.js';
 

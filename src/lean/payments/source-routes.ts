@@ -4,7 +4,7 @@ import { methodNotAllowed } from '../../app/routing.js';
 import { parseInput } from '../../app/validation.js';
 import { deleteSource, getSource, listSources } from '../../sandbox/payments/sources.js';
 import type { SandboxStore } from '../../sandbox/store/store.js';
-import { callerApp } from './caller.js';
+import { callerApp } from '../../app/context.js';
 import { customerParams, deleteSourceBody, sourceParams } from './requests.js';
 import { sourceView } from './views.js';
 
