@@ -10,6 +10,7 @@ import { createLeanPki, type LeanPki } from '../../src/pki/lean-pki.js';
 import type { PkiManifest } from '../../src/pki/manifest.js';
 import { toPkcs12 } from '../../src/pki/pkcs12.js';
 import { startLeanMock, type LeanMock } from '../../src/server/lean-mock.js';
+import { observe as observeCall, type Observed as ObservedCall } from '../support/external.js';
 import type { PemIdentity, Pkcs12Identity, StackOutcome } from '../support/stacks.js';
 
 /**
@@ -131,33 +132,11 @@ export function identities(fixture: ClientsFixture): Identities {
 
 // ------------------------------------------------------------------------------------------------
 
-/** How long to watch the journal for a connection that should leave no trace. */
-const SETTLE_MS = 200;
+export type Observed = ObservedCall<StackOutcome>;
 
-export interface Observed {
-  outcome: StackOutcome;
-  /** Every handshake the mock journaled during the call, oldest first. */
-  handshakes: HandshakeRecord[];
-}
-
-/**
- * Runs one client call and returns what the client got and what the mock journaled meanwhile.
- * Calls are strictly sequential, so the handshakes journaled during a call are that call's.
- */
-export async function observe(mock: LeanMock, call: () => Promise<StackOutcome>, expectHandshake: boolean): Promise<Observed> {
-  const lastId = mock.journal.handshakes()[0]?.id ?? 0;
-  const next = mock.journal.nextHandshake(() => true, 10_000);
-  next.catch(() => undefined); // awaited below only when a handshake is expected
-  const outcome = await call();
-  expect(outcome.timedOut, `the client hung: ${outcome.error}`).toBe(false);
-  if (expectHandshake) await next;
-  else await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  const handshakes = mock.journal
-    .handshakes()
-    .filter((record) => record.id > lastId)
-    .reverse();
-  return { outcome, handshakes };
-}
+/** {@link observeCall} for a client stack, whose hang shows as its error. */
+export const observe = (mock: LeanMock, call: () => Promise<StackOutcome>, expectHandshake: boolean): Promise<Observed> =>
+  observeCall(mock, call, expectHandshake, (outcome) => `${outcome.error}`);
 
 /** The one handshake of a call, which is also the journal's newest. */
 export function onlyHandshake(mock: LeanMock, observed: Observed): HandshakeRecord {

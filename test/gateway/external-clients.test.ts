@@ -10,7 +10,14 @@ import { createLeanPki } from '../../src/pki/lean-pki.js';
 import type { PkiManifest } from '../../src/pki/manifest.js';
 import type { TlsRejectionReason } from '../../src/reasons.js';
 import { startLeanMock, type LeanMock } from '../../src/server/lean-mock.js';
-import { externalClients, type ClientIdentity, type ExternalClient, type ExternalOutcome } from '../support/external.js';
+import {
+  externalClients,
+  observe as observeCall,
+  type ClientIdentity,
+  type ExternalClient,
+  type ExternalOutcome,
+  type Observed as ObservedCall,
+} from '../support/external.js';
 
 /*
  * The catalogue of bad client certificates, specified through real clients a Lean integrator
@@ -28,9 +35,6 @@ const STYLES: readonly RejectionStyle[] = ['handshake', 'http'];
 const REFUSED_BY_SERVER = CATALOGUE.filter((variant) => variant.rejectedBy === 'server').map(
   (variant) => ({ name: variant.name, reason: variant.expected as TlsRejectionReason }),
 );
-
-/** How long to watch the journal for a connection that should leave no trace. */
-const SETTLE_MS = 200;
 
 // ------------------------------------------------------------------------------------------------
 // Which clients can run here. Locally a missing one is skipped with the reason; in CI it fails.
@@ -102,31 +106,11 @@ const journaled = (tls: TlsVersion): string => `TLSv${tls}`;
 /** Every client connects from loopback. */
 const LOOPBACK_PEER = /^127\.0\.0\.1:\d+$/;
 
-interface Observed {
-  outcome: ExternalOutcome;
-  /** Every handshake the mock journaled during the call, oldest first. */
-  handshakes: HandshakeRecord[];
-}
+type Observed = ObservedCall<ExternalOutcome>;
 
-/**
- * Runs one client call and returns what the client got and what the mock journaled meanwhile.
- * `expectHandshake`: wait for the journal entry (started before the call, so none is missed);
- * otherwise watch the journal for {@link SETTLE_MS} after the client exits.
- */
-async function observe(mock: LeanMock, call: () => Promise<ExternalOutcome>, expectHandshake: boolean): Promise<Observed> {
-  const lastId = mock.journal.handshakes()[0]?.id ?? 0;
-  const next = mock.journal.nextHandshake(() => true, 10_000);
-  next.catch(() => undefined); // awaited below only when a handshake is expected
-  const outcome = await call();
-  expect(outcome.timedOut, `the client hung: ${outcome.failure}`).toBe(false);
-  if (expectHandshake) await next;
-  else await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  const handshakes = mock.journal
-    .handshakes()
-    .filter((record) => record.id > lastId)
-    .reverse();
-  return { outcome, handshakes };
-}
+/** {@link observeCall} for an external client, whose hang shows as its failure. */
+const observe = (mock: LeanMock, call: () => Promise<ExternalOutcome>, expectHandshake: boolean): Promise<Observed> =>
+  observeCall(mock, call, expectHandshake, (outcome) => `${outcome.failure}`);
 
 /** The single handshake journaled for a call. */
 function onlyHandshake(observed: Observed): HandshakeRecord {

@@ -3,27 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { createPaymentsRouter } from '../../src/lean/payments/router.js';
 import { PaymentIntentCreatedPayloadSchema, PaymentIntentPageSchema, PaymentIntentSchema } from '../../src/lean/payments/schemas.js';
 import { PAYMENT_COLLECTIONS } from '../../src/sandbox/payments/records.js';
-import { seedPayments } from '../../src/sandbox/payments/seed.js';
-import { COLLECTIONS, type Customer } from '../../src/sandbox/store/records.js';
-import type { SandboxEvent } from '../../src/sandbox/store/store.js';
-import { SANDBOX_NOW, sandboxApp, testStore } from '../support/sandbox-app.js';
-
-const CUSTOMER = 'c0000000-0000-4000-8000-000000000001';
-const SECOND_CUSTOMER = 'c0000000-0000-4000-8000-000000000002';
-const OTHER_APPS_CUSTOMER = 'c0000000-0000-4000-8000-000000000003';
-const UNKNOWN = 'f0000000-0000-4000-8000-000000000000';
+import { CUSTOMER, OTHER_APPS_CUSTOMER, paymentsFixture, SECOND_CUSTOMER, UNKNOWN } from '../support/payments-fixture.js';
+import { SANDBOX_NOW } from '../support/sandbox-app.js';
 
 function setup(clock?: () => Date) {
-  const store = testStore({ now: clock });
-  store.addSeeder('payments', seedPayments);
-  const customers = store.collection<Customer>(COLLECTIONS.customers);
-  const customer = (app: string, id: string) => customers.set(app, id, { customer_id: id, app_user_id: id, created_at: '2026-03-01T00:00:00.000Z' });
-  customer('my_app', CUSTOMER);
-  customer('my_app', SECOND_CUSTOMER);
-  customer('other_app', OTHER_APPS_CUSTOMER);
-  const events: SandboxEvent[] = [];
-  store.on('event', (event) => events.push(event));
-  return { store, events, app: sandboxApp(createPaymentsRouter({ store }), clock) };
+  return paymentsFixture({ clock, routers: (store) => createPaymentsRouter({ store }) });
 }
 
 const DESTINATION = {

@@ -4,24 +4,10 @@ import { z } from 'zod';
 import { createPaymentsRouter } from '../../src/lean/payments/router.js';
 import { PaymentSourceSchema } from '../../src/lean/payments/schemas.js';
 import { createPaymentsAdminRouter } from '../../src/sandbox/payments-admin.js';
-import { seedPayments } from '../../src/sandbox/payments/seed.js';
-import { COLLECTIONS, type Customer } from '../../src/sandbox/store/records.js';
-import { sandboxApp, testStore } from '../support/sandbox-app.js';
-
-const CUSTOMER = 'c0000000-0000-4000-8000-000000000001';
-const SECOND_CUSTOMER = 'c0000000-0000-4000-8000-000000000002';
-const OTHER_APPS_CUSTOMER = 'c0000000-0000-4000-8000-000000000003';
-const UNKNOWN = 'f0000000-0000-4000-8000-000000000000';
+import { CUSTOMER, OTHER_APPS_CUSTOMER, paymentsFixture, SECOND_CUSTOMER, UNKNOWN } from '../support/payments-fixture.js';
 
 async function setup() {
-  const store = testStore();
-  store.addSeeder('payments', seedPayments);
-  const customers = store.collection<Customer>(COLLECTIONS.customers);
-  const customer = (app: string, id: string) => customers.set(app, id, { customer_id: id, app_user_id: id, created_at: '2026-03-01T00:00:00.000Z' });
-  customer('my_app', CUSTOMER);
-  customer('my_app', SECOND_CUSTOMER);
-  customer('other_app', OTHER_APPS_CUSTOMER);
-  const app = sandboxApp([createPaymentsRouter({ store }), createPaymentsAdminRouter({ store })]);
+  const { app, customer } = paymentsFixture({ routers: (store) => [createPaymentsRouter({ store }), createPaymentsAdminRouter({ store })] });
   const connect = async (customerId: string, body: Record<string, unknown> = {}) =>
     (await request(app).post(`/admin/v1/customers/${customerId}/payment-sources`).send(body).expect(201)).body as { id: string };
   const first = await connect(CUSTOMER);

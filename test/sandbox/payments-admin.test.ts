@@ -12,29 +12,13 @@ import {
 } from '../../src/lean/payments/schemas.js';
 import { createPaymentsAdminRouter } from '../../src/sandbox/payments-admin.js';
 import { PAYMENT_COLLECTIONS } from '../../src/sandbox/payments/records.js';
-import { seedPayments } from '../../src/sandbox/payments/seed.js';
-import { COLLECTIONS, type Customer } from '../../src/sandbox/store/records.js';
-import type { SandboxEvent } from '../../src/sandbox/store/store.js';
-import { sandboxApp, testStore } from '../support/sandbox-app.js';
+import { CUSTOMER, OTHER_APPS_CUSTOMER, paymentsFixture, SECOND_CUSTOMER, UNKNOWN } from '../support/payments-fixture.js';
 
-const CUSTOMER = 'c0000000-0000-4000-8000-000000000001';
-const SECOND_CUSTOMER = 'c0000000-0000-4000-8000-000000000002';
-const OTHER_APPS_CUSTOMER = 'c0000000-0000-4000-8000-000000000003';
-const UNKNOWN = 'f0000000-0000-4000-8000-000000000000';
 const WAITING = ['AWAITING_LOGIN_MFA', 'AWAITING_PAYMENT_MFA', 'AWAITING_APP_AUTH', 'PENDING_WITH_BANK'] as const;
 
 function setup(clock?: () => Date) {
-  const store = testStore({ now: clock });
-  store.addSeeder('payments', seedPayments);
-  const customers = store.collection<Customer>(COLLECTIONS.customers);
-  const customer = (app: string, id: string) => customers.set(app, id, { customer_id: id, app_user_id: id, created_at: '2026-03-01T00:00:00.000Z' });
-  customer('my_app', CUSTOMER);
-  customer('my_app', SECOND_CUSTOMER);
-  customer('other_app', OTHER_APPS_CUSTOMER);
-  const events: SandboxEvent[] = [];
-  store.on('event', (event) => events.push(event));
   const appIdOf = (app: string) => (app === 'my_app' ? 'a1b2c3d4e5f60718293a4b5c6d7e8f90' : 'other-app-id');
-  const app = sandboxApp([createPaymentsRouter({ store }), createPaymentsAdminRouter({ store, appIdOf })], clock);
+  const { store, events, app } = paymentsFixture({ clock, routers: (store) => [createPaymentsRouter({ store }), createPaymentsAdminRouter({ store, appIdOf })] });
   const intent = async (customer_id = CUSTOMER, caller = 'my_app'): Promise<string> =>
     (await request(app).post('/payments/v1/intents').set('x-test-app', caller).send({ customer_id, amount: 25, currency: 'AED', description: 'testing' }).expect(200)).body.payment_intent_id;
   const pay = (intentId: string, body: Record<string, unknown> = {}) => request(app).post(`/admin/v1/payment-intents/${intentId}/payments`).send(body);

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { expect } from 'vitest';
+import type { HandshakeRecord } from '../../src/gateway/journal.js';
+import type { LeanMock } from '../../src/server/lean-mock.js';
 
 /**
  * Real external HTTPS clients (curl, python3 `requests`, `openssl s_client`) driven as child
@@ -312,4 +315,42 @@ async function pythonAvailability(): Promise<Availability> {
 /** Probes every external client once; the answer says how to install what is missing. */
 export async function externalClients(): Promise<Availability[]> {
   return Promise.all([curlAvailability(), pythonAvailability(), opensslAvailability()]);
+}
+
+// ------------------------------------------------------------------------------------------------
+
+/** How long to watch the journal for a connection that should leave no trace. */
+export const SETTLE_MS = 200;
+
+export interface Observed<O> {
+  outcome: O;
+  /** Every handshake the mock journaled during the call, oldest first. */
+  handshakes: HandshakeRecord[];
+}
+
+/**
+ * Runs one client call and returns what the client got and what the mock journaled meanwhile.
+ * Calls are strictly sequential, so the handshakes journaled during a call are that call's.
+ * `expectHandshake`: wait for the journal entry (started before the call, so none is missed);
+ * otherwise watch the journal for {@link SETTLE_MS} after the client exits.
+ * `describeHang` names what the client reported, shown when it hung.
+ */
+export async function observe<O extends { timedOut: boolean }>(
+  mock: LeanMock,
+  call: () => Promise<O>,
+  expectHandshake: boolean,
+  describeHang: (outcome: O) => string,
+): Promise<Observed<O>> {
+  const lastId = mock.journal.handshakes()[0]?.id ?? 0;
+  const next = mock.journal.nextHandshake(() => true, 10_000);
+  next.catch(() => undefined); // awaited below only when a handshake is expected
+  const outcome = await call();
+  expect(outcome.timedOut, `the client hung: ${describeHang(outcome)}`).toBe(false);
+  if (expectHandshake) await next;
+  else await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const handshakes = mock.journal
+    .handshakes()
+    .filter((record) => record.id > lastId)
+    .reverse();
+  return { outcome, handshakes };
 }
