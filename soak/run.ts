@@ -1,0 +1,35 @@
+/**
+ * `npm run soak`: load and soak tests kept out of the default suite. One in-process lean-mock on an
+ * ephemeral 127.0.0.1 port, three scenarios each bounded in count and time, one line per check and
+ * a summary; the exit code is 0 only when every check passed.
+ */
+import { startLeanMock } from '../src/server/lean-mock.js';
+import { Checks, seconds } from './checks.js';
+import { concurrentConnections, requestVolume } from './keep-alive.js';
+import { handshakeStorm } from './storm.js';
+
+/** Small on purpose: the volume scenario proves the ring stays this size; the storm counts from events. */
+const JOURNAL_CAPACITY = 1_000;
+
+const checks = new Checks();
+const started = performance.now();
+const mock = await startLeanMock({ adminPort: 'off', journalCapacity: JOURNAL_CAPACITY });
+try {
+  for (const [name, scenario] of [
+    ['concurrent', () => concurrentConnections(mock, checks)],
+    ['storm', () => handshakeStorm(mock, checks)],
+    ['volume', () => requestVolume(mock, checks, JOURNAL_CAPACITY)],
+  ] as const) {
+    const at = performance.now();
+    try {
+      await scenario();
+    } catch (error) {
+      checks.check(`${name}: ran to the end`, false, error instanceof Error ? error.message : String(error));
+    }
+    console.log(`      ${name} took ${seconds(at)}`);
+  }
+} finally {
+  await mock.close();
+}
+console.log(`soak: ${checks.passed} passed, ${checks.failed} failed (${seconds(started)})`);
+process.exitCode = checks.failed === 0 ? 0 : 1;
