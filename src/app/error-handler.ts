@@ -18,7 +18,6 @@ function fromHttpError(error: { type?: string; status?: number; message?: string
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return LeanError.of('UNSUPPORTED_MEDIA_TYPE', 'The request body must be UTF-8 JSON.');
-    case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':
       return LeanError.of('INVALID_PARAMETERS', 'The request body could not be read.');
@@ -32,8 +31,13 @@ function fromHttpError(error: { type?: string; status?: number; message?: string
 
 /** The last middleware of every express app here: anything thrown becomes Lean's envelope. */
 export function leanErrorHandler(clock: Clock): ErrorRequestHandler {
-  return (error: unknown, _req, res, next) => {
+  return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
+    // The client hung up mid-body: nobody is left to answer (the journal records 499).
+    if ((error as { type?: string }).type === 'request.aborted') {
+      req.socket.destroy();
+      return;
+    }
     const lean =
       error instanceof LeanError
         ? error

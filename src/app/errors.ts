@@ -53,7 +53,7 @@ export class LeanError extends Error {
 
   /** INVALID_PARAMETERS naming the field, worded like Lean's own message. */
   static invalidParameter(field: string, value: unknown): LeanError {
-    const shown = typeof value === 'string' ? value : JSON.stringify(value);
+    const shown = showValue(value);
     return new LeanError(
       'INVALID_PARAMETERS',
       400,
@@ -74,4 +74,16 @@ export class LeanError extends Error {
 /** Sends a Lean error envelope. */
 export function sendLeanError(res: Response, error: LeanError, now: Date): void {
   res.status(error.httpStatus).json(error.body(now));
+}
+
+/** A client's value as the error message quotes it: short, and never an error of its own. */
+function showValue(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : String(JSON.stringify(value));
+  } catch {
+    // e.g. 100,000 nested arrays: too deep to serialise.
+    text = Array.isArray(value) ? '[…]' : '{…}';
+  }
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }

@@ -50,7 +50,8 @@ const PARSER_ERRORS: Record<string, [number, string, LeanError]> = {
 /** A `clientError` listener: Node's HTTP parser refused the request, but the reply is still Lean's. */
 export function refuseUnparsable(journal: Journal, clock: Clock): (error: NodeJS.ErrnoException, socket: Duplex) => void {
   return (error, socket) => {
-    if (!socket.writable || error.code === 'ECONNRESET') {
+    // Nobody to answer: the client reset, or hung up part-way through its request.
+    if (!socket.writable || error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE') {
       socket.destroy();
       return;
     }

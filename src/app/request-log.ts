@@ -11,6 +11,7 @@ export function journalWhenDone(journal: Journal, req: IncomingMessage, res: Ser
     journal.recordRequest({
       method: req.method ?? '?',
       path: (req.url ?? '/').split('?')[0] ?? '/',
+      // 499 (nginx's "client closed request"): the client left before any reply.
       status: res.headersSent ? res.statusCode : 499,
       app: context.app ?? context.certificateApp,
       client_fingerprint: context.client?.fingerprint256 ?? null,
