@@ -3,15 +3,18 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dataSuite } from './data.js';
 import { gatewaySuite } from './gateway.js';
+import { peersSuite } from './peers.js';
 import { pkiSuite } from './pki.js';
+import { renderResultsMd } from './results-md.js';
 import { startupSuite } from './startup.js';
 import { formatRatio, formatSpread, formatTable, formatValue } from './stats.js';
 import type { BenchResult, BenchSuite, Target } from './suite.js';
 
 /** New suites are added here, in the order they run. */
-const SUITES: readonly BenchSuite[] = [pkiSuite, gatewaySuite, dataSuite, startupSuite];
+const SUITES: readonly BenchSuite[] = [pkiSuite, gatewaySuite, dataSuite, startupSuite, peersSuite];
 
 const RESULTS_PATH = fileURLToPath(new URL('./results.json', import.meta.url));
+const RESULTS_MD_PATH = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: string[] } {
   const only = argv.filter((arg) => !arg.startsWith('--'));
@@ -88,6 +91,13 @@ async function main(): Promise<void> {
   const rounded = (_key: string, value: unknown) => (typeof value === 'number' ? Math.round(value * 1000) / 1000 : value);
   await writeFile(RESULTS_PATH, `${JSON.stringify(report, rounded, 2)}\n`);
   console.log(`wrote ${RESULTS_PATH}`);
+  // RESULTS.md is rewritten only by a run of every suite: a partial run would drop the other suites' tables.
+  if (only.length === 0) {
+    await writeFile(RESULTS_MD_PATH, renderResultsMd(JSON.parse(JSON.stringify(report, rounded)) as Parameters<typeof renderResultsMd>[0]));
+    console.log(`wrote ${RESULTS_MD_PATH}`);
+  } else {
+    console.log(`not writing ${RESULTS_MD_PATH}: only a run of every suite rewrites it`);
+  }
 }
 
 main().catch((error: unknown) => {
