@@ -1,18 +1,15 @@
-import { performance } from 'node:perf_hooks';
-import type { SecureContext, TLSSocket } from 'node:tls';
 import { loadBanks } from '../src/lean/banks.js';
 import { createLeanPki, type AppIdentity, type LeanPki } from '../src/pki/lean-pki.js';
 import { interleave, summarize, type BenchResult, type BenchSuite } from './suite.js';
 import {
   clientContext,
-  dial,
   expressLikeLeanMock,
   fetchOnce,
+  handshakeRun,
   keepAliveRun,
   rawGet,
   RunLog,
   startBare,
-  watchdog,
   withLeanMock,
   type Endpoint,
   type Outcome,
@@ -52,60 +49,6 @@ function startBareExpress(pki: LeanPki): Promise<Endpoint> {
   return startBare(pki, app);
 }
 
-/**
- * One full handshake: a fresh TCP + TLS connection (no `session`, so nothing resumes), then with
- * a `request`, one `GET /banks/v1`, the status line read, then closed (resolves true for a 200).
- * Without one, the connection closes as soon as the server's session ticket arrives: the server
- * sends it only after it has checked the client's certificate, so the server's whole handshake
- * (the gate's verdict included) is in the count, and no HTTP.
- */
-function handshakeOnce(port: number, context: SecureContext, request: Buffer | null, sockets: Set<TLSSocket>): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = dial(port, context);
-    sockets.add(socket);
-    let settled = false;
-    let head = '';
-    const finish = (ok: boolean): void => {
-      if (settled) return;
-      settled = true;
-      sockets.delete(socket);
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('secureConnect', () => {
-      if (socket.isSessionReused()) finish(false);
-      else if (request) socket.write(request);
-    });
-    if (!request) socket.once('session', () => finish(true));
-    socket.on('data', (chunk: Buffer) => {
-      head += chunk.toString('latin1', 0, Math.min(chunk.length, 64));
-      const end = head.indexOf('\r\n');
-      if (end >= 0) finish(head.startsWith('HTTP/1.1 200 '));
-    });
-    socket.on('error', () => finish(false));
-    socket.on('close', () => finish(false));
-  });
-}
-
-async function handshakeRun(port: number, context: SecureContext, request: Buffer | null, seconds: number): Promise<Outcome> {
-  const start = performance.now();
-  const deadline = start + seconds * 1000;
-  const sockets = new Set<TLSSocket>();
-  const stop = watchdog(sockets, deadline);
-  let ok = 0;
-  let errors = 0;
-  await Promise.all(
-    Array.from({ length: HANDSHAKE_LOOPS }, async () => {
-      while (performance.now() < deadline) {
-        if (await handshakeOnce(port, context, request, sockets)) ok++;
-        else errors++;
-      }
-    }),
-  );
-  stop();
-  return { ok, errors, seconds: (performance.now() - start) / 1000, latencies: [] };
-}
-
 /** One request to each server with Node's own client, to check each answers what the bench assumes. */
 async function checkReplies(pki: LeanPki, app: AppIdentity, ports: { lean: number; express: number; https: number }): Promise<void> {
   const expected = JSON.stringify(loadBanks());
@@ -143,16 +86,16 @@ async function measure(quick: boolean): Promise<BenchResult[]> {
     const rates = {
       ...(await interleave(
         {
-          tlsLean: task('tlsLean', () => handshakeRun(lean.port, context, null, seconds)),
-          tlsHttps: task('tlsHttps', () => handshakeRun(bareHttps.port, context, null, seconds)),
+          tlsLean: task('tlsLean', () => handshakeRun(lean.port, context, null, seconds, HANDSHAKE_LOOPS)),
+          tlsHttps: task('tlsHttps', () => handshakeRun(bareHttps.port, context, null, seconds, HANDSHAKE_LOOPS)),
         },
         settings,
       )),
       ...(await interleave(
         {
-          hsLean: task('hsLean', () => handshakeRun(lean.port, context, closing, seconds)),
-          hsHttps: task('hsHttps', () => handshakeRun(bareHttps.port, context, closing, seconds)),
-          hsExpress: task('hsExpress', () => handshakeRun(bareExpress.port, context, closing, seconds)),
+          hsLean: task('hsLean', () => handshakeRun(lean.port, context, closing, seconds, HANDSHAKE_LOOPS)),
+          hsHttps: task('hsHttps', () => handshakeRun(bareHttps.port, context, closing, seconds, HANDSHAKE_LOOPS)),
+          hsExpress: task('hsExpress', () => handshakeRun(bareExpress.port, context, closing, seconds, HANDSHAKE_LOOPS)),
         },
         settings,
       )),

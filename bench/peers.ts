@@ -5,7 +5,6 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { SecureContext, TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadBanks } from '../src/lean/banks.js';
@@ -14,7 +13,7 @@ import { certificateAndChain, createLeanPki, defaultApp, type LeanPki } from '..
 import { toPkcs12 } from '../src/pki/pkcs12.js';
 import { startLeanMock } from '../src/server/lean-mock.js';
 import { interleave, skipped, summarize, type BenchResult, type BenchSuite, type Task } from './suite.js';
-import { clientContext, dial, fetchOnce, keepAliveRun, rawGet, RunLog, watchdog, type Outcome, type Probe } from './tls-load.js';
+import { clientContext, fetchOnce, handshakeRun, keepAliveRun, rawGet, RunLog, type Probe } from './tls-load.js';
 
 /**
  * lean-mock against other mock servers serving the same stub for GET /banks/v1 over HTTPS with
@@ -282,51 +281,6 @@ async function startLeanMockInProcess(m: Material): Promise<Running> {
   return { port: mock.port, stop: () => mock.close() };
 }
 
-/** One fresh TLS connection, one GET with Connection: close, true for a 200 status line. */
-function handshakeOnce(port: number, context: SecureContext, request: Buffer, sockets: Set<TLSSocket>): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = dial(port, context);
-    sockets.add(socket);
-    let settled = false;
-    let head = '';
-    const finish = (ok: boolean): void => {
-      if (settled) return;
-      settled = true;
-      sockets.delete(socket);
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('secureConnect', () => {
-      if (socket.isSessionReused()) finish(false);
-      else socket.write(request);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      head += chunk.toString('latin1', 0, Math.min(chunk.length, 64));
-      if (head.includes('\r\n')) finish(head.startsWith('HTTP/1.1 200 '));
-    });
-    socket.on('error', () => finish(false));
-    socket.on('close', () => finish(false));
-  });
-}
-
-async function handshakeRun(port: number, context: SecureContext, request: Buffer, seconds: number): Promise<Outcome> {
-  const start = performance.now();
-  const deadline = start + seconds * 1000;
-  const sockets = new Set<TLSSocket>();
-  const stop = watchdog(sockets, deadline);
-  let ok = 0;
-  let errors = 0;
-  await Promise.all(
-    Array.from({ length: HANDSHAKE_LOOPS }, async () => {
-      while (performance.now() < deadline) {
-        if (await handshakeOnce(port, context, request, sockets)) ok++;
-        else errors++;
-      }
-    }),
-  );
-  stop();
-  return { ok, errors, seconds: (performance.now() - start) / 1000, latencies: [] };
-}
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 240);
 
@@ -409,13 +363,13 @@ async function measure(quick: boolean): Promise<BenchResult[]> {
     const lean = await startLeanMockInProcess(m);
     try {
       const log = new RunLog<string>(settings.warmup);
-      const hsTasks: Record<string, Task> = { lean: log.task('hs:lean', () => handshakeRun(lean.port, context, closing, settings.seconds)) };
+      const hsTasks: Record<string, Task> = { lean: log.task('hs:lean', () => handshakeRun(lean.port, context, closing, settings.seconds, HANDSHAKE_LOOPS)) };
       const kaTasks: Record<string, Task> = {
         lean: log.task('ka:lean', () => keepAliveRun(lean.port, context, persistent, settings.seconds, KEEP_ALIVE_CONNECTIONS)),
       };
       for (const name of ok) {
         const port = running.get(name)!.port;
-        hsTasks[name] = log.task(`hs:${name}`, () => handshakeRun(port, context, closing, settings.seconds));
+        hsTasks[name] = log.task(`hs:${name}`, () => handshakeRun(port, context, closing, settings.seconds, HANDSHAKE_LOOPS));
         kaTasks[name] = log.task(`ka:${name}`, () => keepAliveRun(port, context, persistent, settings.seconds, KEEP_ALIVE_CONNECTIONS));
       }
       const hs = await interleave(hsTasks, settings);

@@ -317,3 +317,64 @@ export function fetchOnce(port: number, pki: LeanPki, app: AppIdentity, path: st
     req.end();
   });
 }
+
+/**
+ * One full handshake: a fresh TCP + TLS connection (no `session`, so nothing resumes), then with
+ * a `request`, one `GET /banks/v1`, the status line read, then closed (resolves true for a 200).
+ * Without one, the connection closes as soon as the server's session ticket arrives: the server
+ * sends it only after it has checked the client's certificate, so the server's whole handshake
+ * (the gate's verdict included) is in the count, and no HTTP.
+ */
+export function handshakeOnce(port: number, context: SecureContext, request: Buffer | null, sockets: Set<TLSSocket>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = dial(port, context);
+    sockets.add(socket);
+    let settled = false;
+    let head = '';
+    const finish = (ok: boolean): void => {
+      if (settled) return;
+      settled = true;
+      sockets.delete(socket);
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('secureConnect', () => {
+      if (socket.isSessionReused()) finish(false);
+      else if (request) socket.write(request);
+    });
+    if (!request) socket.once('session', () => finish(true));
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1', 0, Math.min(chunk.length, 64));
+      const end = head.indexOf('\r\n');
+      if (end >= 0) finish(head.startsWith('HTTP/1.1 200 '));
+    });
+    socket.on('error', () => finish(false));
+    socket.on('close', () => finish(false));
+  });
+}
+
+/** `loops` concurrent loops of {@link handshakeOnce} until `seconds` have passed. */
+export async function handshakeRun(
+  port: number,
+  context: SecureContext,
+  request: Buffer | null,
+  seconds: number,
+  loops: number,
+): Promise<Outcome> {
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  const sockets = new Set<TLSSocket>();
+  const stop = watchdog(sockets, deadline);
+  let ok = 0;
+  let errors = 0;
+  await Promise.all(
+    Array.from({ length: loops }, async () => {
+      while (performance.now() < deadline) {
+        if (await handshakeOnce(port, context, request, sockets)) ok++;
+        else errors++;
+      }
+    }),
+  );
+  stop();
+  return { ok, errors, seconds: (performance.now() - start) / 1000, latencies: [] };
+}
