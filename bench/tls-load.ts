@@ -158,7 +158,7 @@ export class RunLog<K extends string> {
 }
 
 /** One reply as the keep-alive reader saw it: its status and body bytes; status 0 once the connection is gone. */
-interface Reply {
+export interface Reply {
   status: number;
   bytes: number;
 }
@@ -168,7 +168,7 @@ interface Reply {
  * content-length (the servers here set one on every reply and never chunk); the body is counted,
  * not kept, so a reply of tens of kB costs the reader no copying.
  */
-class KeepAliveConnection {
+export class KeepAliveConnection {
   private head: Buffer | null = null;
   /** Bytes of the current reply, head included, once its head has arrived. */
   private expected = -1;
@@ -201,10 +201,15 @@ class KeepAliveConnection {
     });
   }
 
-  send(request: Buffer): Promise<Reply> {
+  /** With `stallMs`, a reply that takes longer fails the connection (status 0) instead of hanging. */
+  send(request: Buffer, stallMs?: number): Promise<Reply> {
     if (this.dead) return Promise.resolve({ status: 0, bytes: 0 });
     return new Promise((resolve) => {
-      this.waiting = resolve;
+      const timer = stallMs === undefined ? undefined : setTimeout(() => this.fail(), stallMs);
+      this.waiting = (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      };
       this.socket.write(request);
     });
   }

@@ -7,7 +7,8 @@ import { setFlagsFromString } from 'node:v8';
 import { clientContext, rawGet } from '../bench/tls-load.js';
 import type { LeanMock } from '../src/server/lean-mock.js';
 import { Checks, seconds } from './checks.js';
-import { openInBatches, type SoakConnection } from './connection.js';
+import type { KeepAliveConnection } from '../bench/tls-load.js';
+import { openInBatches, STALL_MS } from './connection.js';
 
 const CONCURRENT = 1_000;
 const OPEN_BATCH = 50;
@@ -21,14 +22,14 @@ const VOLUME_LIMIT_MS = 240_000;
 const RSS_GROWTH = 0.1;
 
 /** Sends `request` on every connection in parallel, back to back, until the shared quota or the deadline runs out. */
-async function drive(connections: readonly SoakConnection[], request: Buffer, quota: { left: number }, deadline: number): Promise<{ ok: number; errors: number }> {
+async function drive(connections: readonly KeepAliveConnection[], request: Buffer, quota: { left: number }, deadline: number): Promise<{ ok: number; errors: number }> {
   let ok = 0;
   let errors = 0;
   await Promise.all(
     connections.map(async (connection) => {
       while (quota.left > 0 && performance.now() < deadline) {
         quota.left--;
-        const status = await connection.send(request);
+        const { status } = await connection.send(request, STALL_MS);
         if (status === 200) ok++;
         else {
           errors++;

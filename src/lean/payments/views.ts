@@ -1,12 +1,12 @@
 import type { z } from 'zod';
 import type { PaymentDestinationRecord, PaymentIntentRecord, PaymentRecord, PaymentSourceRecord } from '../../sandbox/payments/records.js';
-import type {
+import {
   CustomerPaymentDestinationSchema,
-  IntentDestinationSchema,
   PaymentDestinationSchema,
-  PaymentIntentSchema,
-  PaymentSchema,
-  PaymentSourceSchema,
+  type IntentDestinationSchema,
+  type PaymentIntentSchema,
+  type PaymentSchema,
+  type PaymentSourceSchema,
 } from './schemas.js';
 
 /**
@@ -21,47 +21,19 @@ function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
 
+/** The schema's fields, in the schema's order (Lean's), taken from the record; absent ones left out. */
+function pick<Schema extends z.ZodObject>(schema: Schema, record: object): Shape<Schema> {
+  const source = record as Record<string, unknown>;
+  return defined(Object.fromEntries(Object.keys(schema.shape).map((key) => [key, source[key]]))) as Shape<Schema>;
+}
+
 export function destinationView(d: PaymentDestinationRecord): Shape<typeof PaymentDestinationSchema> {
-  return defined({
-    id: d.id,
-    status: d.status,
-    default: d.default,
-    branch_address: d.branch_address,
-    name: d.name,
-    iban: d.iban,
-    display_name: d.display_name,
-    address: d.address,
-    city: d.city,
-    country: d.country,
-    swift_code: d.swift_code,
-    account_number: d.account_number,
-    customer_id: d.customer_id,
-    ifsc: d.ifsc,
-    transit_number: d.transit_number,
-    sort_code: d.sort_code,
-    routing_number: d.routing_number,
-    postal_code: d.postal_code,
-    currency: d.currency,
-  });
+  return pick(PaymentDestinationSchema, d);
 }
 
 /** Only for a customer's destination, which always has a `customer_id`. */
 export function customerDestinationView(d: PaymentDestinationRecord & { customer_id: string }): Shape<typeof CustomerPaymentDestinationSchema> {
-  return defined({
-    id: d.id,
-    customer_id: d.customer_id,
-    bank_identifier: d.bank_identifier,
-    status: d.status,
-    default: d.default,
-    name: d.name,
-    iban: d.iban,
-    display_name: d.display_name,
-    address: d.address,
-    city: d.city,
-    country: d.country,
-    swift_code: d.swift_code,
-    account_number: d.account_number,
-  });
+  return pick(CustomerPaymentDestinationSchema, d);
 }
 
 export function intentDestinationView(d: PaymentDestinationRecord): Shape<typeof IntentDestinationSchema> {
