@@ -44,7 +44,25 @@ function row(result: BenchResult): string {
     .join(' | ')} |`;
 }
 
-/** The whole RESULTS.md: method (machine, node, runs), one table per suite, and the date. */
+/**
+ * What every reader of the tables needs before the per-suite methods: which way a ratio points,
+ * the peers' roles, and how memory is read. Kept here, not in a suite, because it spans suites.
+ */
+const METHOD_NOTES = [
+  'Ratios are figure / baseline, medians of per-round ratios. For rates (req/s) above 1× is better; for times (ms) and ' +
+    'memory (MiB) below 1× is better. A target is shown only where the issue set one.',
+  'Peers (suite peers): mountebank and WireMock run as processes of their own with mutual TLS on the same certificates as ' +
+    'lean-mock and serve the same bank-list bytes. mockttp is the in-process reference: started in the bench process like ' +
+    "startLeanMock, it times getLocal() + start() + a rule + the first 200 against startLeanMock({ pki }) to its first mTLS 200, " +
+    'and takes part in the keep-alive rate. It cannot require client certificates, so its rows are server-only TLS (with a CA ' +
+    'of its own, generateCACertificate(), since it accepts only RSA CA keys) and it has no handshake figure.',
+  'Peak RSS (suite memory): each server runs as a process of its own (lean-mock as its CLI from dist/, the bare https floor ' +
+    'as a plain-node script with the same certificates, mountebank, WireMock in its JVM) and is measured from outside: VmHWM ' +
+    'in /proc/<pid>/status, the kernel\'s high-water mark of the resident set, read after start and after a keep-alive load ' +
+    'or a handshake storm, each run a fresh process; a process tree would be summed (each server here is one process).',
+];
+
+/** The whole RESULTS.md: method (machine, node, runs, notes), one table per suite, and the date. */
 export function renderResultsMd(report: Report): string {
   const m = report.method.machine;
   const lines = [
@@ -60,6 +78,7 @@ export function renderResultsMd(report: Report): string {
     `- Node ${String(m.node)}, UV_THREADPOOL_SIZE ${String(m.uvThreadpoolSize)}`,
     `- Load average at start ${JSON.stringify(m.loadAvgAtStart)}, at end ${JSON.stringify(m.loadAvgAtEnd)}`,
     `- Runs: ${report.method.quick ? 'quick' : 'full'}; suites ${report.suites.map((s) => `${s.name} (${s.seconds} s)`).join(', ')}`,
+    ...METHOD_NOTES.map((note) => `- ${note}`),
     '',
   ];
   for (const suite of report.suites) {

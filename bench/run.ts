@@ -3,6 +3,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dataSuite } from './data.js';
 import { gatewaySuite } from './gateway.js';
+import { memorySuite } from './memory.js';
 import { peersSuite } from './peers.js';
 import { pkiSuite } from './pki.js';
 import { renderResultsMd } from './results-md.js';
@@ -11,7 +12,7 @@ import { formatRatio, formatSpread, formatTable, formatValue } from './stats.js'
 import type { BenchResult, BenchSuite, Target } from './suite.js';
 
 /** New suites are added here, in the order they run. */
-const SUITES: readonly BenchSuite[] = [pkiSuite, gatewaySuite, dataSuite, startupSuite, peersSuite];
+const SUITES: readonly BenchSuite[] = [pkiSuite, gatewaySuite, dataSuite, startupSuite, peersSuite, memorySuite];
 
 const RESULTS_PATH = fileURLToPath(new URL('./results.json', import.meta.url));
 const RESULTS_MD_PATH = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

@@ -6,11 +6,15 @@ export interface BenchOptions {
   quick: boolean;
 }
 
-/** What a figure counts: a time (lower is better), a rate (higher is better) or a size, reported for context. */
-export type Unit = 'ms' | 'req/s' | 'bytes';
+/**
+ * What a figure counts: a time (lower is better), a rate (higher is better), a payload size reported
+ * for context, or a process's peak resident memory (lower is better; its ratio is figure / baseline,
+ * like a time's).
+ */
+export type Unit = 'ms' | 'req/s' | 'bytes' | 'MiB';
 
 /**
- * `unit: 'ratio'` compares the baseline ratio, otherwise the median. Times want `<` and rates `>=`,
+ * `unit: 'ratio'` compares the baseline ratio, otherwise the median. Times and memory want `<` and rates `>=`,
  * ratios alike: a rate's ratio (figure / baseline) of at least the value is a figure at least that
  * fraction of its baseline's rate.
  */

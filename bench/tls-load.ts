@@ -28,8 +28,11 @@ export interface Endpoint {
   close(): Promise<void>;
 }
 
-/** The TLS and client-auth settings the gate uses in its default (`handshake` rejection) style. */
-function bareServerOptions(pki: LeanPki): ServerOptions {
+/**
+ * The TLS and client-auth settings the gate uses in its default (`handshake` rejection) style;
+ * plain strings and numbers, so a floor in another process (bench/servers) gets them as JSON.
+ */
+export function bareServerOptions(pki: LeanPki): ServerOptions {
   return {
     key: pki.server.privateKeyPem,
     cert: certificateAndChain(pki, pki.server),
