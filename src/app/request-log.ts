@@ -1,14 +1,35 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Journal } from '../gateway/journal.js';
+import type { Journal, RequestRecord } from '../gateway/journal.js';
 import type { RequestContext } from './context.js';
+
+/**
+ * Keeps each journaled request's headers and reply for a later look (the inspector). `keep` runs
+ * on the hot path of every request: it must hold references, never parse, copy or serialise.
+ */
+export interface ExchangeSink {
+  /** `chunk` is what the handler passed to `res.end` (the reply body, or nothing). */
+  keep(record: RequestRecord, req: IncomingMessage, res: ServerResponse, chunk: unknown): void;
+}
+
+// Per journal rather than a parameter, so every reply that journals a request (the app's and the
+// refusals' alike) is captured without each of them knowing about the inspector.
+const sinks = new WeakMap<Journal, ExchangeSink>();
+
+/** Hands every request `journal` records from now on, with its reply, to `sink` (null: to no one). */
+export function captureExchanges(journal: Journal, sink: ExchangeSink | null): void {
+  if (sink) sinks.set(journal, sink);
+  else sinks.delete(journal);
+}
 
 /** Journals the request once its reply is finished or the client has gone. Never the query string, never a header. */
 export function journalWhenDone(journal: Journal, req: IncomingMessage, res: ServerResponse, context: RequestContext): void {
+  const sink = sinks.get(journal);
   let done = false;
+  let chunk: unknown;
   const record = (): void => {
     if (done) return;
     done = true;
-    journal.recordRequest({
+    const entry = journal.recordRequest({
       method: req.method ?? '?',
       path: (req.url ?? '/').split('?')[0] ?? '/',
       // 499 (nginx's "client closed request"): the client left before any reply.
@@ -20,11 +41,13 @@ export function journalWhenDone(journal: Journal, req: IncomingMessage, res: Ser
       reason: context.rejection,
       correlation_id: context.correlationId,
     });
+    sink?.keep(entry, req, res, chunk);
   };
   // Recorded as soon as the reply is handed to the socket, not on 'finish' (after the flush): an
   // in-process client may read the whole reply and then the journal before 'finish' fires.
   const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
   res.end = ((...args: unknown[]) => {
+    chunk = args[0];
     const result = end(...args);
     record();
     return result;

@@ -10,6 +10,7 @@ import { journalWhenDone } from '../app/request-log.js';
 import { systemClock, type Clock } from '../app/routing.js';
 import { Journal } from '../gateway/journal.js';
 import { createGateway, type Connection, type RejectionStyle, type TlsVersion } from '../gateway/tls-server.js';
+import { createInspector } from '../inspector/router.js';
 import { createOAuthRouter } from '../lean/oauth.js';
 import { createLeanPki, type LeanPki } from '../pki/lean-pki.js';
 import { createAdminApp } from '../sandbox/admin.js';
@@ -94,6 +95,12 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     webhookTimeScale: options.webhookTimeScale,
   });
 
+  // The inspector lives on the admin port: without one, nothing is captured for it.
+  const inspector =
+    options.adminPort === 'off'
+      ? undefined
+      : createInspector({ journal, store: sandbox.store, clock, apps: pki.apps, capacity: options.journalCapacity });
+
   const app = createLeanApp({
     apps,
     tokens,
@@ -143,6 +150,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
   const reset = (): void => {
     sandbox.reset();
     journal.clear();
+    inspector?.reset();
     revocations.reset();
     gateway.setCrls(revocations.crls());
   };
@@ -164,7 +172,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
       reset,
       revoke,
       revokedSerials: () => revocations.serials(),
-      routers: sandbox.adminRouters,
+      routers: inspector ? [inspector.router, ...sandbox.adminRouters] : sandbox.adminRouters,
     });
     admin = createHttpServer(adminApp);
     // The admin API steers the mock: it never listens beyond loopback.
@@ -172,6 +180,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     try {
       await once(admin, 'listening');
     } catch (error) {
+      inspector?.close();
       server.close();
       throw error;
     }
@@ -191,6 +200,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     reset,
     close: async () => {
       sandbox.close();
+      inspector?.close();
       const closing = [server, admin].filter((s): s is NonNullable<typeof s> => s !== undefined && s.listening);
       const closed = Promise.all(closing.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
       for (const s of closing) s.closeAllConnections();

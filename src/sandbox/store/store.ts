@@ -68,6 +68,11 @@ export class SandboxStore extends EventEmitter<{ event: [SandboxEvent] }> {
     return collection as Collection<T>;
   }
 
+  /** The names of the collections that exist, in the order they were first used (read-only: for the inspector). */
+  collectionNames(): string[] {
+    return [...this.collections.keys()];
+  }
+
   /** Registers and runs a seeder; it runs again, from the same random state, on every reset. */
   addSeeder(name: string, seeder: Seeder): void {
     this.seeders.push({ name, seeder });

@@ -1,0 +1,123 @@
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { RequestRecord } from '../gateway/journal.js';
+import type { ExchangeSink } from '../app/request-log.js';
+import { Redactor } from './redact.js';
+
+/** Bodies are kept up to this many bytes (characters for string bodies); the rest is cut off. */
+export const BODY_LIMIT = 16 * 1024;
+
+/** A body as the inspector shows it. */
+export type BodyView =
+  | { kind: 'empty' }
+  | { kind: 'json'; value: unknown; bytes: number; truncated: false }
+  | { kind: 'text'; text: string; bytes: number; truncated: boolean };
+
+/** One request and its reply, redacted, for `GET /admin/v1/requests/:id`. */
+export interface ExchangeDetails {
+  /** Path and query string, with secret parameters redacted. */
+  url: string;
+  request: { headers: Record<string, string | string[]>; body: BodyView };
+  response: { status: number; headers: Record<string, string | string[]>; body: BodyView };
+}
+
+/** What is kept per request: references only, so keeping costs no parsing or copying. */
+interface Kept {
+  id: number;
+  status: number;
+  url: string | undefined;
+  requestHeaders: IncomingHttpHeaders;
+  requestBody: unknown;
+  responseHeaders: OutgoingHttpHeaders;
+  /** The chunk handed to `res.end` (or its first {@link BODY_LIMIT} bytes, copied). */
+  body: string | Uint8Array | null;
+  /** Bytes of the whole reply body, when it had to be cut (otherwise measured on demand). */
+  cutFrom: number | null;
+}
+
+/**
+ * A bounded ring of the latest exchanges, the journal's size. It sits on the hot path of every
+ * request, so `keep` only holds references; parsing, redaction and pretty-printing happen in
+ * `details`, when someone asks.
+ */
+export class ExchangeStore implements ExchangeSink {
+  private readonly ring: (Kept | undefined)[];
+  private next = 0;
+  private readonly redactor: Redactor;
+
+  constructor(options: { capacity?: number; redactor?: Redactor } = {}) {
+    const capacity = options.capacity ?? 1000;
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('exchange capacity must be a positive integer');
+    this.ring = new Array<Kept | undefined>(capacity);
+    this.redactor = options.redactor ?? new Redactor([]);
+  }
+
+  keep(record: RequestRecord, req: IncomingMessage, res: ServerResponse, chunk: unknown): void {
+    let body: string | Uint8Array | null = null;
+    let cutFrom: number | null = null;
+    if (typeof chunk === 'string') {
+      if (chunk.length <= BODY_LIMIT) body = chunk;
+      else [body, cutFrom] = [Buffer.from(chunk.slice(0, BODY_LIMIT)), Buffer.byteLength(chunk)];
+    } else if (chunk instanceof Uint8Array) {
+      // A copy of the head, so the ring never pins a large reply.
+      if (chunk.byteLength <= BODY_LIMIT) body = chunk;
+      else [body, cutFrom] = [Buffer.from(chunk.subarray(0, BODY_LIMIT)), chunk.byteLength];
+    }
+    this.ring[this.next] = {
+      id: record.id,
+      status: record.status,
+      url: req.url,
+      requestHeaders: req.headers,
+      requestBody: (req as { body?: unknown }).body,
+      responseHeaders: res.getHeaders(),
+      body,
+      cutFrom,
+    };
+    this.next = (this.next + 1) % this.ring.length;
+  }
+
+  /** The redacted exchange of request `id`, or undefined once it has left the ring. */
+  details(id: number): ExchangeDetails | undefined {
+    const kept = this.ring.find((entry) => entry?.id === id);
+    if (!kept) return undefined;
+    const redact = this.redactor;
+    return {
+      url: redact.url(kept.url ?? '/'),
+      request: { headers: redact.headers(kept.requestHeaders), body: this.requestBodyView(kept.requestBody) },
+      response: { status: kept.status, headers: redact.headers(kept.responseHeaders as Record<string, string>), body: this.replyBodyView(kept) },
+    };
+  }
+
+  clear(): void {
+    this.ring.fill(undefined);
+    this.next = 0;
+  }
+
+  private requestBodyView(body: unknown): BodyView {
+    if (body === undefined || body === null) return { kind: 'empty' };
+    if (body instanceof Uint8Array || typeof body === 'string') return this.textView(Buffer.from(body), null);
+    if (typeof body === 'object' && Object.keys(body).length === 0) return { kind: 'empty' };
+    const value = this.redactor.json(body);
+    const bytes = Buffer.byteLength(JSON.stringify(value));
+    return bytes > BODY_LIMIT ? this.textView(Buffer.from(JSON.stringify(value, null, 2)), null) : { kind: 'json', value, bytes, truncated: false };
+  }
+
+  private replyBodyView(kept: Kept): BodyView {
+    if (kept.body === null || kept.body.length === 0) return { kind: 'empty' };
+    const bytes = Buffer.from(kept.body);
+    if (kept.cutFrom === null) {
+      try {
+        return { kind: 'json', value: this.redactor.json(JSON.parse(bytes.toString('utf8'))), bytes: bytes.length, truncated: false };
+      } catch {
+        // Not JSON (or not all of it): shown as text.
+      }
+    }
+    return this.textView(bytes, kept.cutFrom);
+  }
+
+  private textView(bytes: Buffer, cutFrom: number | null): BodyView {
+    const cut = cutFrom !== null || bytes.length > BODY_LIMIT;
+    const total = cutFrom ?? bytes.length;
+    const text = this.redactor.rawText(bytes.subarray(0, BODY_LIMIT).toString('utf8'));
+    return { kind: 'text', text: cut ? `${text}\n… [truncated: first ${BODY_LIMIT} of ${total} bytes]` : text, bytes: total, truncated: cut };
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * What the inspector never shows (the journal's contract, extended to headers and bodies): tokens,
+ * secrets, passwords and keys, by the name of the header or field that carries them and by value
+ * (an app token is also Lean's `client_id` and a payment source's `app_id`).
+ */
+
+export const REDACTED = '[redacted]';
+
+const SECRET_HEADERS = new Set(['lean-app-token', 'authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
+/** Field and query names whose value is a credential. `token_type` ("Bearer") is not one. */
+const SECRET_NAME = /token|secret|password|passphrase|private_?key|api_?key|^client_id$|^app_id$/i;
+const HARMLESS_NAME = /^token_type$/i;
+/** Deeper JSON is cut off: a client may send 100,000 levels of nesting. */
+const MAX_DEPTH = 32;
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !HARMLESS_NAME.test(name);
+}
+
+/** Known secret values (app tokens, client and webhook secrets), replaced wherever they appear. */
+export class Redactor {
+  private readonly secrets: readonly string[];
+
+  constructor(secrets: Iterable<string>) {
+    // Longest first, so a secret containing another is replaced whole; short strings are not secrets.
+    this.secrets = [...new Set(secrets)].filter((secret) => secret.length >= 8).sort((a, b) => b.length - a.length);
+  }
+
+  text(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    return out;
+  }
+
+  headers(headers: Record<string, number | string | readonly string[] | undefined>): Record<string, string | string[]> {
+    const out: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (value === undefined) continue;
+      if (SECRET_HEADERS.has(name.toLowerCase())) out[name] = REDACTED;
+      else out[name] = typeof value === 'object' ? value.map((item) => this.text(item)) : this.text(String(value));
+    }
+    return out;
+  }
+
+  /** A redacted copy of parsed JSON (or of anything JSON-like, such as a parsed form). */
+  json(value: unknown, depth = 0): unknown {
+    if (typeof value === 'string') return this.text(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth >= MAX_DEPTH) return '[too deeply nested]';
+    if (Array.isArray(value)) return value.map((item) => this.json(item, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      out[key] = isSecretName(key) && item !== null && item !== undefined && item !== '' ? REDACTED : this.json(item, depth + 1);
+    }
+    return out;
+  }
+
+  /** Text that may be cut-off JSON or a form: secret-named fields by pattern, then known values. */
+  rawText(text: string): string {
+    const jsonFields = text.replace(/"([^"\\]{1,64})"(\s*:\s*)"(?:[^"\\]|\\.)*"/g, (whole, name: string, colon: string) =>
+      isSecretName(name) ? `"${name}"${colon}"${REDACTED}"` : whole,
+    );
+    const formFields = jsonFields.replace(/(^|&)([^=&]{1,64})=([^&]*)/g, (whole, lead: string, name: string) =>
+      isSecretName(decodeSafely(name)) ? `${lead}${name}=${encodeURIComponent(REDACTED)}` : whole,
+    );
+    return this.text(formFields);
+  }
+
+  /** `path?query` with secret-named parameters and known secret values hidden. */
+  url(url: string): string {
+    const mark = url.indexOf('?');
+    if (mark === -1) return this.text(url);
+    const query = url.slice(mark + 1).replace(/(^|&)([^=&]*)=([^&]*)/g, (whole, lead: string, name: string) =>
+      isSecretName(decodeSafely(name)) ? `${lead}${name}=${encodeURIComponent(REDACTED)}` : whole,
+    );
+    return this.text(`${url.slice(0, mark)}?${query}`);
+  }
+}
+
+function decodeSafely(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
