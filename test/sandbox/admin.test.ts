@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLeanPki, type LeanPki } from '../../src/pki/lean-pki.js';
 import { startLeanMock, type LeanMock } from '../../src/server/lean-mock.js';
@@ -20,6 +21,26 @@ describe('the admin API', () => {
   it('listens on loopback only, on its own plain-HTTP port', () => {
     expect(mock.adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(mock.adminUrl).not.toContain(String(mock.port));
+  });
+
+  it('refuses requests addressed to another host name (DNS rebinding), answering loopback names', async () => {
+    const withHost = (host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${mock.adminUrl}/admin/v1/handshakes`, { headers: { host } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject).end();
+      });
+    const port = new URL(mock.adminUrl!).port;
+    const foreign = await withHost(`attacker.example:${port}`);
+    expect(foreign.status).toBe(403);
+    expect(JSON.parse(foreign.body)).toMatchObject({ status: 'FORBIDDEN_HOST' });
+    expect(JSON.parse(foreign.body).message).toContain('attacker.example');
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST`]) {
+      expect((await withHost(host)).status).toBe(200);
+    }
   });
 
   it('lists handshakes and requests newest first, filtered by verdict and reason', async () => {
