@@ -46,3 +46,16 @@ export { signWebhook, verifyWebhookSignature } from './webhook-signature.js';
 export type { WebhookDelivery, DeliveryAttempt } from './sandbox/webhooks/delivery-log.js';
 export type { WebhookDispatcher } from './sandbox/webhooks/dispatcher.js';
 export type { SandboxStore, SandboxEvent } from './sandbox/store/store.js';
+
+export { diagnose, renderHuman, summaryLine, DOCTOR_CHECKS, DoctorInputError } from './doctor/index.js';
+export type {
+  DoctorOptions,
+  DoctorSource,
+  DoctorReport,
+  DoctorSummary,
+  DoctorInputs,
+  DiagnosedCertificate,
+  Finding,
+  FindingStatus,
+  DoctorCheck,
+} from './doctor/index.js';

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerCertsCommand } from './certs.js';
+import { registerDoctorCommand } from './doctor.js';
 import { registerServeCommand } from './serve.js';
 import { UsageError, type CliIo } from './io.js';
 
@@ -22,6 +23,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .allowExcessArguments(false);
   registerCertsCommand(program, io);
   registerServeCommand(program, io);
+  registerDoctorCommand(program, io);
   if (argv.length === 0) {
     io.stderr('error: missing command (see lean-mock --help)\n');
     return 2;

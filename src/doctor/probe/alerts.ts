@@ -1,0 +1,80 @@
+import type { VariantName } from '../../pki/catalogue.js';
+
+/** TLS alert descriptions (RFC 8446 §6, RFC 5246 §7.2) by number. */
+const ALERT_NAMES: Record<number, string> = {
+  0: 'close_notify',
+  10: 'unexpected_message',
+  20: 'bad_record_mac',
+  22: 'record_overflow',
+  40: 'handshake_failure',
+  42: 'bad_certificate',
+  43: 'unsupported_certificate',
+  44: 'certificate_revoked',
+  45: 'certificate_expired',
+  46: 'certificate_unknown',
+  47: 'illegal_parameter',
+  48: 'unknown_ca',
+  49: 'access_denied',
+  50: 'decode_error',
+  51: 'decrypt_error',
+  70: 'protocol_version',
+  71: 'insufficient_security',
+  80: 'internal_error',
+  86: 'inappropriate_fallback',
+  90: 'user_canceled',
+  109: 'missing_extension',
+  110: 'unsupported_extension',
+  112: 'unrecognized_name',
+  113: 'bad_certificate_status_response',
+  116: 'certificate_required',
+  120: 'no_application_protocol',
+};
+
+/** `certificate expired alert (45)` */
+export function alertLabel(alert: number): string {
+  return `${(ALERT_NAMES[alert] ?? 'unknown').replace(/_/g, ' ')} alert (${alert})`;
+}
+
+export interface AlertMeaning {
+  /** What the alert says about our client certificate, in plain words. */
+  readonly meaning: string;
+  /** The catalogue variant it usually means, if any. */
+  readonly variant?: VariantName;
+  /** The server's own refusal of our certificate (as opposed to a protocol or configuration problem). */
+  readonly refusesCertificate: boolean;
+}
+
+/** What an alert from the server means for a client presenting a certificate (or none). */
+export function alertMeaning(alert: number, sentCertificate: boolean): AlertMeaning {
+  const refused = (meaning: string, variant?: VariantName): AlertMeaning => ({ meaning, variant, refusesCertificate: true });
+  switch (alert) {
+    case 116:
+      return refused('the server requires a client certificate and we sent none', 'no_certificate');
+    case 40:
+      return sentCertificate
+        ? { meaning: 'the server refused the handshake: no common cipher suite or signature algorithm, or it refused our certificate', refusesCertificate: false }
+        : refused('the server requires a client certificate and we sent none', 'no_certificate');
+    case 42:
+      return refused('the server refused our certificate (bad certificate): often a self-signed certificate or one it cannot verify');
+    case 43:
+      return refused('the server refused our certificate as unusable for client authentication: check its key usage and extended key usage', 'wrong_purpose');
+    case 44:
+      return refused('the server says our certificate is revoked', 'revoked');
+    case 45:
+      return refused('the server says our certificate is expired or not yet valid', 'expired');
+    case 46:
+      return refused('the server refused our certificate without a specific reason (certificate unknown)');
+    case 48:
+      return refused('the server does not trust the CA that issued our certificate, or misses an intermediate we did not send', 'unknown_ca');
+    case 49:
+      return refused('the server verified our certificate but denies this client access');
+    case 51:
+      return refused('the server could not verify our handshake signature: is the key the certificate\'s own?');
+    case 70:
+      return { meaning: 'the server does not offer this TLS version', refusesCertificate: false };
+    case 112:
+      return { meaning: 'the server does not serve the host name we asked for (SNI)', refusesCertificate: false };
+    default:
+      return { meaning: `the server aborted the handshake with a ${(ALERT_NAMES[alert] ?? 'unknown').replace(/_/g, ' ')} alert`, refusesCertificate: false };
+  }
+}
