@@ -10,9 +10,9 @@
  * lean-mock's timed starts get a PKI made once; the leaf key pair mockttp shares across a process
  * is made at the first start, which is a warm-up.
  */
-import { request } from 'node:https';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { BODY, BODY_BYTES, PROBE_PATH, type Running } from './peer-servers.js';
+import { getOnce } from './tls-load.js';
 
 type Mockttp = typeof import('mockttp');
 
@@ -23,26 +23,6 @@ export interface MockttpReference {
   clientContext: SecureContext;
 }
 
-/** The status and body of one GET /banks/v1 on a fresh connection trusting `ca`. */
-function fetchPlain(port: number, ca: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: PROBE_PATH, servername: 'localhost', ca, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.setTimeout(10_000, () => req.destroy(new Error('request timed out')));
-    req.end();
-  });
-}
-
-/**
- * Loads mockttp and makes its CA (untimed). Imported here rather than at the top of the module so
- * that a missing or broken install fails only its rows, reported with the reason.
- */
 export async function loadMockttp(): Promise<MockttpReference> {
   const mockttp: Mockttp = await import('mockttp');
   const ca = await mockttp.generateCACertificate();
@@ -55,7 +35,7 @@ export async function loadMockttp(): Promise<MockttpReference> {
     await server.start(0);
     try {
       await server.forGet(PROBE_PATH).thenReply(200, BODY, headers);
-      const reply = await fetchPlain(server.port, ca.cert);
+      const reply = await getOnce({ port: server.port, path: PROBE_PATH, ca: ca.cert });
       if (reply.status !== 200 || reply.body !== BODY) throw new Error(`mockttp answered ${reply.status}, not the bank list`);
       return { port: server.port, pid: process.pid, stop: () => server.stop() };
     } catch (error) {

@@ -5,7 +5,7 @@
  * the same server settings, and a fix to either reaches both.
  */
 import { once } from 'node:events';
-import { createServer, request as httpsRequest, type Server, type ServerOptions } from 'node:https';
+import { createServer, request as httpsRequest, type RequestOptions as HttpsRequestOptions, type Server, type ServerOptions } from 'node:https';
 import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -297,32 +297,31 @@ export async function keepAliveRun(port: number, context: SecureContext, probe: 
   return { ok, errors, seconds: elapsed, latencies };
 }
 
-/** One request with Node's own client, to check what a server answers before anything is timed. */
-export function fetchOnce(port: number, pki: LeanPki, app: AppIdentity, path: string): Promise<{ status: number; body: string }> {
+/** One GET on a fresh connection with Node's own client, to check what a server answers before anything is timed. */
+export function getOnce(options: HttpsRequestOptions): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        servername: 'localhost',
-        ca: pki.chainPem,
-        cert: app.credential.certificatePem,
-        key: app.credential.privateKeyPem,
-        agent: false,
-        headers: { 'lean-app-token': app.appToken },
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', reject);
-      },
-    );
+    const req = httpsRequest({ host: '127.0.0.1', servername: 'localhost', agent: false, ...options }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
     req.on('error', reject);
     req.setTimeout(10_000, () => req.destroy(new Error('sanity request timed out')));
     req.end();
+  });
+}
+
+/** {@link getOnce} as `app`, with its certificate and token, trusting the PKI's chain. */
+export function fetchOnce(port: number, pki: LeanPki, app: AppIdentity, path: string): Promise<{ status: number; body: string }> {
+  return getOnce({
+    port,
+    path,
+    ca: pki.chainPem,
+    cert: app.credential.certificatePem,
+    key: app.credential.privateKeyPem,
+    headers: { 'lean-app-token': app.appToken },
   });
 }
 
