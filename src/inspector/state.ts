@@ -2,11 +2,24 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { LeanError } from '../app/errors.js';
 import { methodNotAllowed } from '../app/routing.js';
+import { PAYMENT_COLLECTIONS } from '../sandbox/payments/records.js';
+import { COLLECTIONS } from '../sandbox/store/records.js';
 import type { SandboxStore } from '../sandbox/store/store.js';
 import type { Redactor } from './redact.js';
 
-/** What people look for first; any other collection follows, alphabetically. */
-const FIRST = ['customers', 'entities', 'payment_intents', 'payments', 'payment_destinations', 'payment_sources', 'accounts'];
+/**
+ * What people look for first, listed even while still empty (a collection exists only once a
+ * product has touched it, and "no payments yet" is worth seeing); any other follows, alphabetically.
+ */
+const FIRST: readonly string[] = [
+  COLLECTIONS.customers,
+  COLLECTIONS.entities,
+  PAYMENT_COLLECTIONS.intents,
+  PAYMENT_COLLECTIONS.payments,
+  PAYMENT_COLLECTIONS.destinations,
+  PAYMENT_COLLECTIONS.sources,
+  COLLECTIONS.accounts,
+];
 
 const pageQuery = z.object({
   page: z.coerce.number().int().min(0).max(1_000_000).default(0),
@@ -28,7 +41,7 @@ export interface StatePage {
 }
 
 function orderedNames(store: SandboxStore): string[] {
-  const names = store.collectionNames();
+  const names = [...new Set([...FIRST, ...store.collectionNames()])];
   const rank = (name: string): number => (FIRST.includes(name) ? FIRST.indexOf(name) : FIRST.length);
   return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
@@ -60,7 +73,7 @@ export function createStateRouter(options: { store: SandboxStore; redactor: Reda
     .get((req, res) => {
       const { app, collection } = req.params as { app: string; collection: string };
       if (!store.apps.includes(app)) throw new LeanError('UNKNOWN_APP', 404, `No app called ${JSON.stringify(app.slice(0, 100))} in this sandbox.`, { app: app.slice(0, 100) });
-      if (!store.collectionNames().includes(collection)) {
+      if (!orderedNames(store).includes(collection)) {
         throw new LeanError('UNKNOWN_COLLECTION', 404, `No collection called ${JSON.stringify(collection.slice(0, 100))} in this sandbox.`, {
           collection: collection.slice(0, 100),
           collections: orderedNames(store),

@@ -200,6 +200,21 @@ describe('the sandbox state', () => {
     expect(mine.find((entry: { name: string }) => entry.name === 'accounts').count).toBe(9);
   });
 
+  it('lists payment intents and payments before any exists, so "none yet" is visible', async () => {
+    const fresh = await startLeanMock({ pki });
+    try {
+      const json = (await (await fetch(`${fresh.adminUrl}/admin/v1/state`)).json()) as { apps: { collections: { name: string; count: number }[] }[] };
+      const names = json.apps[0]!.collections.map((entry) => entry.name);
+      expect(names.slice(0, 4)).toEqual(['customers', 'entities', 'payment_intents', 'payments']);
+      expect(json.apps[0]!.collections[3]).toEqual({ name: 'payments', count: 0 });
+      const empty = await fetch(`${fresh.adminUrl}/admin/v1/state/my_app/payments`);
+      expect(empty.status).toBe(200);
+      expect(await empty.json()).toMatchObject({ total: 0, records: [] });
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('shows what a client just created first, in its own app only', async () => {
     mock.reset();
     const created = await call(mock.url, pki, presented(pki, 'my_app'), {
