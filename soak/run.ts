@@ -13,7 +13,8 @@ const JOURNAL_CAPACITY = 1_000;
 
 const checks = new Checks();
 const started = performance.now();
-const mock = await startLeanMock({ adminPort: 'off', journalCapacity: JOURNAL_CAPACITY });
+// The admin port is on, as `lean-mock serve` has it: the inspector's capture of every reply is under load too.
+const mock = await startLeanMock({ journalCapacity: JOURNAL_CAPACITY });
 try {
   for (const [name, scenario] of [
     ['concurrent', () => concurrentConnections(mock, checks)],
