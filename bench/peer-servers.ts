@@ -1,9 +1,9 @@
 /**
  * Servers that answer GET /banks/v1 with the same bank-list bytes over HTTPS with required client
  * certificates from one lean-mock PKI, each started until its first mTLS 200: lean-mock (its CLI
- * as a process, or in process), the bare https floor as a process, mountebank (an https imposter
- * with mutualAuth) and WireMock (the npm package's standalone jar under java). The peers and
- * memory suites drive them; every process is started through bench/processes.ts.
+ * as a process, or in process), the bare https and bare express floors as processes, mountebank
+ * (an https imposter with mutualAuth) and WireMock (the npm package's standalone jar under java).
+ * The peers and memory suites drive them; every process is started through bench/processes.ts.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -26,6 +26,7 @@ export const CLI_PATH = join(ROOT, 'dist/cli/main.js');
 const MB_PATH = join(ROOT, 'node_modules/mountebank/bin/mb');
 const WIREMOCK_DIR = join(ROOT, 'node_modules/wiremock/build');
 const BARE_HTTPS_PATH = fileURLToPath(new URL('./servers/bare-https.mjs', import.meta.url));
+const BARE_EXPRESS_PATH = fileURLToPath(new URL('./servers/bare-express.mjs', import.meta.url));
 export const PROBE_PATH = '/banks/v1';
 export const BODY = JSON.stringify(loadBanks());
 export const BODY_BYTES = Buffer.byteLength(BODY);
@@ -65,7 +66,7 @@ async function postJson(url: string, body: unknown): Promise<void> {
   await reply.arrayBuffer();
 }
 
-/** Files the servers read, built once per suite (untimed): a PEM folder, PKCS#12 stores for WireMock, the bare floor's setup. */
+/** Files the servers read, built once per suite (untimed): a PEM folder, PKCS#12 stores for WireMock, the process floors' setup. */
 export interface Material {
   dir: string;
   pki: LeanPki;
@@ -100,7 +101,8 @@ export async function prepare(pki: LeanPki): Promise<Material> {
     await writeFile(file, pem);
     await run('keytool', ['-importcert', '-noprompt', '-storetype', 'PKCS12', '-keystore', truststore, '-storepass', STORE_PASSWORD, '-alias', alias, '-file', file]);
   }
-  const bareSetup = join(dir, 'bare-https.json');
+  // One setup for both process floors (bench/servers/serve-setup.mjs reads it).
+  const bareSetup = join(dir, 'bare-setup.json');
   await writeFile(bareSetup, JSON.stringify({ options: bareServerOptions(pki), body: BODY }), { mode: 0o600 });
   return { dir, pki, certsDir, keystore, truststore, bareSetup };
 }
@@ -200,6 +202,12 @@ export function startLeanMockCli(m: Material): Promise<Running> {
 /** The bare https floor as a process (plain node on bench/servers/bare-https.mjs), the same options and body as in process. */
 export function startBareHttpsProcess(m: Material): Promise<Running> {
   const launched = launch(process.execPath, [BARE_HTTPS_PATH, m.bareSetup], m.dir);
+  return served(launched, m.pki, () => readyPort(launched));
+}
+
+/** The bare express 5 floor as a process (plain node on bench/servers/bare-express.mjs): the same options and body through one express route. */
+export function startBareExpressProcess(m: Material): Promise<Running> {
+  const launched = launch(process.execPath, [BARE_EXPRESS_PATH, m.bareSetup], m.dir);
   return served(launched, m.pki, () => readyPort(launched));
 }
 

@@ -56,8 +56,9 @@ const METHOD_NOTES = [
     "startLeanMock, it times getLocal() + start() + a rule + the first 200 against startLeanMock({ pki }) to its first mTLS 200, " +
     'and takes part in the keep-alive rate. It cannot require client certificates, so its rows are server-only TLS (with a CA ' +
     'of its own, generateCACertificate(), since it accepts only RSA CA keys) and it has no handshake figure.',
-  'Peak RSS (suite memory): each server runs as a process of its own (lean-mock as its CLI from dist/, the bare https floor ' +
-    'as a plain-node script with the same certificates, mountebank, WireMock in its JVM) and is measured from outside: VmHWM ' +
+  'Peak RSS (suite memory): each server runs as a process of its own (lean-mock as its CLI from dist/, the bare https and ' +
+    'bare express 5 floors as plain-node scripts with the same certificates, mountebank, WireMock in its JVM) and is measured ' +
+    'from outside: VmHWM ' +
     'in /proc/<pid>/status, the kernel\'s high-water mark of the resident set, read after start and after a keep-alive load ' +
     'or a handshake storm, each run a fresh process; a process tree would be summed (each server here is one process).',
 ];
