@@ -56,6 +56,11 @@ export class RevocationList {
   }
 
   private current: string;
+  /** Signings started, and the newest whose CRL is `current`: see {@link revoke}. */
+  private started = 0;
+  private applied = 0;
+  /** The newest signing: a serial already revoked resolves only once a CRL lists it. */
+  private latest: Promise<string> | null = null;
 
   /** Reads the entries and dates of `crlPem`, which `authority` signed. */
   static fromCrl(authority: CertificateAuthority, crlPem: string): RevocationList {
@@ -78,21 +83,37 @@ export class RevocationList {
     return [...this.revoked.keys()];
   }
 
-  /** Adds `serialNumber` and signs a new CRL; resolves with it. Revoking twice changes nothing. */
+  /**
+   * Adds `serialNumber` and signs a new CRL; resolves with a CRL that lists it. Revoking twice
+   * changes nothing. Signings run concurrently and may finish out of order: each lists every
+   * serial revoked when it started, so only a newer one may replace the current CRL, and a slow
+   * older one never drops a serial a newer one added.
+   */
   async revoke(serialNumber: string, at: Date): Promise<string> {
     const serial = serialNumber.toUpperCase();
-    if (this.revoked.has(serial)) return this.current;
+    if (this.revoked.has(serial)) return this.latest ?? this.current;
     this.revoked.set(serial, at);
-    this.current = await issueCrl(this.authority, {
+    const generation = ++this.started;
+    const signing = issueCrl(this.authority, {
       thisUpdate: at,
       nextUpdate: this.nextUpdate,
       revoked: [...this.revoked].map(([entry, revokedAt]) => ({ serialNumber: entry, revokedAt })),
+    }).then((pem) => {
+      if (generation > this.applied) {
+        this.applied = generation;
+        this.current = pem;
+      }
+      return this.current;
     });
-    return this.current;
+    this.latest = signing;
+    return signing;
   }
 
   /** Back to the CRL the PKI was built with. */
   reset(): void {
+    // Signings still running belong to the state before the reset: none may land after it.
+    this.applied = this.started;
+    this.latest = null;
     this.current = this.initialPem;
     this.revoked.clear();
     for (const [serial, at] of this.initial) this.revoked.set(serial, at);
