@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createLeanPki } from '../pki/lean-pki.js';
 import { writePkiFolder } from '../pki/folder.js';
-import { KEY_TYPES, type KeyType } from '../pki/keys.js';
+import { KEY_TYPES, type KeyType } from '../pki/key-types.js';
 import { UsageError, type CliIo } from './io.js';
 
 export const DEFAULT_CERTS_DIR = 'lean-mock-certs';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { diagnose, DoctorInputError, renderHuman, type DoctorOptions, type DoctorSource } from '../doctor/index.js';
+import type { DoctorOptions, DoctorSource } from '../doctor/index.js';
 import { UsageError, type CliIo } from './io.js';
 
 interface DoctorFlags {
@@ -59,6 +59,9 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
         insecure: flags.insecure,
         timeoutMs,
       };
+      // Loaded only when this command runs: the doctor and its X.509 and PKCS#12 readers would
+      // otherwise weigh on every `serve` start.
+      const { diagnose, DoctorInputError, renderHuman } = await import('../doctor/index.js');
       const report = await diagnose(options).catch((error: unknown) => {
         throw error instanceof DoctorInputError ? new UsageError(error.message) : error;
       });

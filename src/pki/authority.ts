@@ -1,4 +1,4 @@
-import { X509Certificate as NodeX509Certificate, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';
 import {
@@ -10,26 +10,15 @@ import {
   type CryptoKeyPair,
   type KeyType,
 } from './keys.js';
+import { describeCertificate, type IssuedCertificate } from './describe.js';
 import { joinPem } from './pem.js';
+
+// Re-exported so the public API keeps naming them here.
+export { describeCertificate, type IssuedCertificate };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Certificates start a day early so that a client whose clock lags a little still accepts them. */
 const BACKDATE_MS = DAY_MS;
-
-/** A certificate with its private key, and the facts about it that tests and the journal compare. */
-export interface IssuedCertificate {
-  readonly certificatePem: string;
-  /** PKCS#8 PEM. */
-  readonly privateKeyPem: string;
-  /** Upper-case hex, exactly as Node's `getPeerCertificate().serialNumber` reports it. */
-  readonly serialNumber: string;
-  /** `AA:BB:…`, exactly as Node's `getPeerCertificate().fingerprint256` reports it. */
-  readonly fingerprint256: string;
-  readonly subject: string;
-  readonly issuer: string;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
-}
 
 /** What a leaf certificate is for: its extended key usages. */
 export type LeafPurpose = 'client' | 'server';
@@ -169,19 +158,6 @@ export async function issueSelfSignedLeaf(
     extensions: await leafExtensions(keyType, keys.publicKey, keys.publicKey, request),
   });
   return describeIssued(certificate, await exportPrivateKeyPem(keys.privateKey));
-}
-
-/** Facts about a PEM certificate in the same form Node reports for a peer certificate. */
-export function describeCertificate(certificatePem: string): Omit<IssuedCertificate, 'privateKeyPem' | 'certificatePem'> {
-  const parsed = new NodeX509Certificate(certificatePem);
-  return {
-    serialNumber: parsed.serialNumber.toUpperCase(),
-    fingerprint256: parsed.fingerprint256,
-    subject: parsed.subject.split('\n').join(', '),
-    issuer: parsed.issuer.split('\n').join(', '),
-    notBefore: new Date(parsed.validFrom),
-    notAfter: new Date(parsed.validTo),
-  };
 }
 
 /** PEM with the trailing newline @peculiar/x509 leaves out. */

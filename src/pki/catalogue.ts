@@ -1,10 +1,8 @@
 import type { TlsRejectionReason } from '../reasons.js';
-import {
-  describeCertificate,
-  issueSelfSignedLeaf,
-  type CertificateAuthority, type IssuedCertificate,
-} from './authority.js';
-import type { CryptoKeyPair, KeyType } from './keys.js';
+import type { CertificateAuthority } from './authority.js';
+import { describeCertificate, type IssuedCertificate } from './describe.js';
+import type { KeyType } from './key-types.js';
+import type { CryptoKeyPair } from './keys.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -139,15 +137,19 @@ const SPECS: readonly VariantSpec[] = [
     rejectedBy: 'server',
     description: 'A client certificate that signs itself instead of being issued by Lean.',
     fix: 'Use the certificate issued by Lean, not one you generated yourself.',
-    make: async (m) => ({
-      credential: await issueSelfSignedLeaf(m.keyType, {
+    make: async (m) => {
+      // Loaded here, not at the top: `serve` and its inspector read this catalogue's texts and
+      // never issue, so they must not pay for the X.509 library.
+      const { issueSelfSignedLeaf } = await import('./authority.js');
+      const credential = await issueSelfSignedLeaf(m.keyType, {
         commonName: 'lean-mock bad certificate: self_signed',
         organizationalUnit: 'self_signed',
         keyPair: m.leafKeys,
         notBefore: at(m.now, -1),
         notAfter: at(m.now, 365),
-      }),
-    }),
+      });
+      return { credential };
+    },
   },
   {
     name: 'wrong_purpose',

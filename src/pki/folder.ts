@@ -1,11 +1,11 @@
 import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { describeCertificate, type IssuedCertificate } from './authority.js';
 import type { CatalogueVariant } from './catalogue.js';
+import { describeCertificate, type IssuedCertificate } from './describe.js';
 import { certificateAndChain, defaultApp, type AppIdentity, type AuthorityMaterial, type LeanPki } from './lean-pki.js';
 import { MANIFEST_VERSION, manifestSchema, type ManifestFile, type PkiManifest } from './manifest.js';
 import { joinPem, splitPem } from './pem.js';
-import { toPkcs12 } from './pkcs12.js';
+import type { Pkcs12Input } from './pkcs12.js';
 
 /** Why a certificate folder could not be written or read; `message` is one line for a person. */
 export class PkiFolderError extends Error {
@@ -35,7 +35,9 @@ export async function writePkiFolder(pki: LeanPki, dir: string, options: { force
   if (!options.force && (await isNonEmptyFolder(dir))) {
     throw new PkiFolderError('not_empty', `${dir} already exists and is not empty (use --force to overwrite it)`);
   }
-  const { files, manifest } = planFolder(pki);
+  // Loaded here, not at import: reading a folder back (all `serve` does) never writes a PKCS#12.
+  const { toPkcs12 } = await import('./pkcs12.js');
+  const { files, manifest } = planFolder(pki, toPkcs12);
   try {
     for (const file of files) {
       const target = join(dir, file.path);
@@ -132,7 +134,7 @@ export async function readPkiFolder(dir: string): Promise<{ pki: LeanPki; manife
 }
 
 /** Every file of the folder and the manifest that describes them, from one table. */
-function planFolder(pki: LeanPki): { files: PlannedFile[]; manifest: PkiManifest } {
+function planFolder(pki: LeanPki, toPkcs12: (input: Pkcs12Input) => Buffer): { files: PlannedFile[]; manifest: PkiManifest } {
   const files: PlannedFile[] = [];
   const add = (path: string, contents: string | Buffer, description: string, secret = false): string => {
     files.push({ path, contents, description, secret });

@@ -1,14 +1,13 @@
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import type { KeyType } from './key-types.js';
 import { pemBlock, pemBody } from './pem.js';
+
+// Re-exported so the public API keeps naming them here.
+export { KEY_TYPES, isKeyType, type KeyType } from './key-types.js';
 
 export type CryptoKey = webcrypto.CryptoKey;
 export type CryptoKeyPair = webcrypto.CryptoKeyPair;
-
-/** The two key types Lean-like PKIs use: EC P-256 (fast, the default) and RSA-2048. */
-export type KeyType = 'ec' | 'rsa';
-
-export const KEY_TYPES: readonly KeyType[] = ['ec', 'rsa'];
 
 const subtle = webcrypto.subtle;
 // @peculiar/x509 signs through WebCrypto; Node's own implementation is the fastest one here.
@@ -27,10 +26,6 @@ const ALGORITHMS: Record<KeyType, webcrypto.RsaHashedKeyGenParams | (webcrypto.E
 /** The signature algorithm a key of this type signs certificates and CRLs with (always SHA-256). */
 export function signingAlgorithm(keyType: KeyType): webcrypto.Algorithm {
   return ALGORITHMS[keyType];
-}
-
-export function isKeyType(value: string): value is KeyType {
-  return (KEY_TYPES as readonly string[]).includes(value);
 }
 
 export async function generateKeyPair(keyType: KeyType): Promise<CryptoKeyPair> {

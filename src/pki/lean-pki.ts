@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CertificateAuthority, type IssuedCertificate } from './authority.js';
 import { buildCatalogue, type CatalogueVariant } from './catalogue.js';
-import { exportPrivateKeyPem, generateKeyPair, type KeyType } from './keys.js';
+import type { IssuedCertificate } from './describe.js';
+import type { KeyType } from './key-types.js';
 import { joinPem } from './pem.js';
-import { issueCrl } from './revocation.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long the good certificates and the CRLs last; `not_yet_valid` starts when they end. */
@@ -98,6 +97,13 @@ export async function createLeanPki(options: LeanPkiOptions = {}): Promise<LeanP
   const apps = (options.apps?.length ? options.apps : DEFAULT_APPS).map(resolveApp);
   const hosts = [...new Set([...DEFAULT_SERVER_HOSTS, ...(options.hosts ?? [])])];
   const until = new Date(now.getTime() + LIFETIME_DAYS * DAY_MS);
+  // Loaded on the first build, not at import: serving a PKI read from a folder never issues, and
+  // the X.509 library is most of a server's start time and memory.
+  const [{ CertificateAuthority }, { exportPrivateKeyPem, generateKeyPair }, { issueCrl }] = await Promise.all([
+    import('./authority.js'),
+    import('./keys.js'),
+    import('./revocation.js'),
+  ]);
 
   // RSA key generation dominates: make every key at once, in the thread pool.
   const [rootKeys, intermediateKeys, partnerKeys, rogueKeys, serverKeys, leafKeys, ...appKeys] = await Promise.all(

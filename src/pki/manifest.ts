@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TLS_REJECTION_REASONS } from '../reasons.js';
 import { VARIANT_NAMES } from './catalogue.js';
-import { KEY_TYPES } from './keys.js';
+import { KEY_TYPES } from './key-types.js';
 
 /**
  * manifest.json: what a certificate folder holds, for people and for scripts in any language.

@@ -1,11 +1,13 @@
-import { CertificateAuthority } from '../pki/authority.js';
 import type { LeanPki } from '../pki/lean-pki.js';
-import { RevocationList } from '../pki/revocation.js';
+import { crlSerials } from '../pki/crl-serials.js';
+import type { RevocationList } from '../pki/revocation.js';
 
 type RevocableIssuer = 'intermediate' | 'partner_intermediate';
+type Lists = Record<RevocableIssuer, RevocationList>;
 
 /** Run-time revocation of the PKI's leaves: CRLs re-signed on demand, handed to the gate. */
 export interface Revocations {
+  /** Rejects with a one-line error when the PKI's CA cannot sign (e.g. a damaged key file). */
   revoke(serialNumber: string, at: Date): Promise<{ serial: string; issuer: RevocableIssuer }>;
   /** Every CRL the gate must load now: root, intermediate, partner intermediate. */
   crls(): string[];
@@ -13,26 +15,56 @@ export interface Revocations {
   reset(): void;
 }
 
+/**
+ * Until the first revocation the CRLs are the PKI's own, so nothing needs the CA keys or the
+ * X.509 library: both are loaded by the first `revoke()` (once, however many arrive together).
+ * A CA key that cannot sign therefore fails that call, not the start.
+ */
 export async function createRevocations(pki: LeanPki): Promise<Revocations> {
-  const load = async (material: LeanPki['intermediate']): Promise<RevocationList> =>
-    RevocationList.fromCrl(await CertificateAuthority.load(material.certificatePem, material.privateKeyPem, pki.keyType), material.crlPem);
-  const lists: Record<RevocableIssuer, RevocationList> = {
-    intermediate: await load(pki.intermediate),
-    partner_intermediate: await load(pki.partnerIntermediate),
-  };
+  const initialSerials = [...crlSerials(pki.intermediate.crlPem), ...crlSerials(pki.partnerIntermediate.crlPem)];
+  let lists: Lists | undefined;
+  let loading: Promise<Lists> | undefined;
+  const loaded = (): Promise<Lists> =>
+    (loading ??= loadLists(pki).then((ready) => {
+      lists = ready;
+      return ready;
+    }));
   return {
     async revoke(serialNumber, at) {
       const serial = serialNumber.toUpperCase();
       const issuer = issuerOf(pki, serial);
-      await lists[issuer].revoke(serial, at);
+      await (await loaded())[issuer].revoke(serial, at);
       return { serial, issuer };
     },
-    crls: () => [pki.root.crlPem, lists.intermediate.pem, lists.partner_intermediate.pem],
-    serials: () => [...lists.intermediate.serials(), ...lists.partner_intermediate.serials()],
+    crls: () =>
+      lists
+        ? [pki.root.crlPem, lists.intermediate.pem, lists.partner_intermediate.pem]
+        : [pki.root.crlPem, pki.intermediate.crlPem, pki.partnerIntermediate.crlPem],
+    serials: () => (lists ? [...lists.intermediate.serials(), ...lists.partner_intermediate.serials()] : [...initialSerials]),
     reset() {
-      lists.intermediate.reset();
-      lists.partner_intermediate.reset();
+      lists?.intermediate.reset();
+      lists?.partner_intermediate.reset();
     },
+  };
+}
+
+async function loadLists(pki: LeanPki): Promise<Lists> {
+  const [{ CertificateAuthority }, { RevocationList }] = await Promise.all([
+    import('../pki/authority.js'),
+    import('../pki/revocation.js'),
+  ]);
+  const load = async (label: string, material: LeanPki['intermediate']): Promise<RevocationList> => {
+    try {
+      const authority = await CertificateAuthority.load(material.certificatePem, material.privateKeyPem, pki.keyType);
+      return RevocationList.fromCrl(authority, material.crlPem);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`cannot revoke: the ${label} CA of this PKI cannot sign a new CRL (${reason})`);
+    }
+  };
+  return {
+    intermediate: await load('intermediate', pki.intermediate),
+    partner_intermediate: await load('partner intermediate', pki.partnerIntermediate),
   };
 }
 

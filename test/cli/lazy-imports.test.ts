@@ -1,0 +1,170 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CertificateAuthority } from '../../src/pki/authority.js';
+import { readPkiFolder } from '../../src/pki/folder.js';
+import type { LeanPki } from '../../src/pki/lean-pki.js';
+import { RevocationList } from '../../src/pki/revocation.js';
+import { BIN, leanMock, removeTempDirs, tempDir } from '../support/cli.js';
+import { appTokenOf, call, presented } from '../support/mock-client.js';
+
+/**
+ * `serve` with a certificate folder issues nothing, writes no PKCS#12 and runs no diagnosis: the
+ * X.509 library, node-forge and the doctor would only cost it start time and memory. A module
+ * hook in the served process writes down every module it resolves, so these tests see exactly
+ * what was loaded, and when.
+ */
+
+const HEAVY = {
+  x509: /\/node_modules\/@peculiar\/x509\//,
+  forge: /\/node_modules\/node-forge\//,
+  doctor: /\/dist\/doctor\//,
+};
+
+let work: string;
+let certs: string;
+let pki: LeanPki;
+let register: string;
+
+beforeAll(async () => {
+  work = tempDir();
+  expect(leanMock(['certs', '--out', 'certs'], work).code).toBe(0);
+  certs = join(work, 'certs');
+  pki = (await readPkiFolder(certs)).pki;
+  writeFileSync(
+    join(work, 'hooks.mjs'),
+    [
+      "import { appendFileSync } from 'node:fs';",
+      'let out;',
+      'export function initialize(data) { out = data.out; }',
+      'export async function resolve(specifier, context, next) {',
+      '  const result = await next(specifier, context);',
+      "  appendFileSync(out, result.url + '\\n');",
+      '  return result;',
+      '}',
+    ].join('\n'),
+  );
+  register = join(work, 'register.mjs');
+  writeFileSync(
+    register,
+    "import { register } from 'node:module';\n" +
+      `register(${JSON.stringify(pathToFileURL(join(work, 'hooks.mjs')).href)}, { data: { out: process.env.LEAN_MOCK_MODULE_LOG } });\n`,
+  );
+});
+afterAll(() => removeTempDirs());
+
+interface Traced {
+  url: string;
+  adminUrl: string;
+  /** Every module URL resolved so far. */
+  modules(): string[];
+  stderr(): string;
+}
+
+let stopping: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await stopping?.();
+  stopping = undefined;
+});
+
+/** `lean-mock serve --certs DIR --json` on ephemeral ports, with the module hook loaded first. */
+function serveTraced(certsDir: string): Promise<Traced> {
+  const log = join(tempDir(), 'modules.txt');
+  writeFileSync(log, '');
+  const child = spawn(
+    process.execPath,
+    ['--import', pathToFileURL(register).href, BIN, 'serve', '--certs', certsDir, '--port', '0', '--admin-port', '0', '--json'],
+    { cwd: work, env: { ...process.env, LEAN_MOCK_MODULE_LOG: log }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  stopping = async () => {
+    child.kill('SIGKILL');
+    await exited;
+  };
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    void exited.then(() => reject(new Error(`serve exited before it was ready: ${stderr}`)));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (!stdout.includes('\n')) return;
+      const ready = JSON.parse(stdout.split('\n')[0]!) as { url: string; adminUrl: string };
+      resolve({
+        ...ready,
+        modules: () => readFileSync(log, 'utf8').split('\n').filter(Boolean),
+        stderr: () => stderr,
+      });
+    });
+  });
+}
+
+const loaded = (modules: readonly string[], pattern: RegExp): string[] => modules.filter((url) => pattern.test(url));
+
+async function admin(served: Traced, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(`${served.adminUrl}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+describe('lean-mock serve --certs', () => {
+  it('loads neither @peculiar/x509, node-forge nor the doctor to start and serve, and the X.509 library on the first revocation', async () => {
+    const served = await serveTraced(certs);
+    const reply = await call(served.url, pki, presented(pki, 'my_app'), { headers: appTokenOf(pki) });
+    expect(reply.ok && reply.status).toBe(200);
+    expect((await admin(served, '/admin/v1/handshakes')).status).toBe(200);
+
+    const modules = served.modules();
+    // The hook saw the server's own modules: an empty log cannot pass for a lazy one.
+    expect(modules.some((url) => url.endsWith('/dist/server/lean-mock.js'))).toBe(true);
+    expect(loaded(modules, HEAVY.x509)).toEqual([]);
+    expect(loaded(modules, HEAVY.forge)).toEqual([]);
+    expect(loaded(modules, HEAVY.doctor)).toEqual([]);
+
+    const serial = pki.apps[0]!.credential.serialNumber;
+    expect(await admin(served, '/admin/v1/revocations', { serial })).toMatchObject({ status: 201, json: { serial, issuer: 'intermediate' } });
+    expect(loaded(served.modules(), HEAVY.x509)).not.toEqual([]);
+    expect(loaded(served.modules(), HEAVY.forge)).toEqual([]);
+    const refused = await call(served.url, pki, presented(pki, 'my_app'), { headers: appTokenOf(pki) });
+    expect(refused.ok).toBe(false);
+  });
+
+  it('lists the serials of the folder\'s own CRLs before any revocation, as the CA\'s revocation lists read them', async () => {
+    const served = await serveTraced(certs);
+    const listed = async (material: LeanPki['intermediate']): Promise<string[]> =>
+      RevocationList.fromCrl(await CertificateAuthority.load(material.certificatePem, material.privateKeyPem, pki.keyType), material.crlPem).serials();
+    const expected = [...(await listed(pki.intermediate)), ...(await listed(pki.partnerIntermediate))];
+    const revokedVariant = pki.variants.find((variant) => variant.name === 'revoked')!.credential!.serialNumber;
+    expect(expected).toContain(revokedVariant);
+    expect((await admin(served, '/admin/v1/revocations')).json).toEqual({ serials: expected });
+    expect(loaded(served.modules(), HEAVY.x509)).toEqual([]);
+  });
+
+  it('keeps both of two revocations that arrive together before the revocation lists exist', async () => {
+    const served = await serveTraced(certs);
+    const serials = [pki.apps[0]!.credential.serialNumber, pki.apps[1]!.credential.serialNumber];
+    const replies = await Promise.all(serials.map((serial) => admin(served, '/admin/v1/revocations', { serial })));
+    expect(replies.map((reply) => reply.status)).toEqual([201, 201]);
+    expect((await admin(served, '/admin/v1/revocations')).json.serials).toEqual(expect.arrayContaining(serials));
+  });
+
+  it('starts with a damaged intermediate CA key, and the first revocation fails with a Lean 500 naming the CA', async () => {
+    const damaged = tempDir();
+    expect(leanMock(['certs', '--out', damaged, '--force'], work).code).toBe(0);
+    writeFileSync(join(damaged, 'ca', 'intermediate_key.pem'), '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n');
+    const served = await serveTraced(damaged);
+    const { pki: damagedPki } = await readPkiFolder(damaged);
+    const serial = damagedPki.apps[0]!.credential.serialNumber;
+    for (const attempt of [1, 2]) {
+      const failed = await admin(served, '/admin/v1/revocations', { serial });
+      expect(failed, `attempt ${attempt}`).toMatchObject({ status: 500, json: { status: 'INTERNAL_SERVER_ERROR' } });
+    }
+    expect(served.stderr()).toContain('cannot revoke: the intermediate CA of this PKI cannot sign a new CRL');
+    const reply = await call(served.url, damagedPki, presented(damagedPki, 'my_app'), { headers: appTokenOf(damagedPki) });
+    expect(reply.ok && reply.status).toBe(200);
+  });
+});
