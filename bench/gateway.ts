@@ -1,24 +1,9 @@
 import { loadBanks } from '../src/lean/banks.js';
 import { createLeanPki, type AppIdentity, type LeanPki } from '../src/pki/lean-pki.js';
 import { interleave, summarize, type BenchResult, type BenchSuite } from './suite.js';
-import {
-  clientContext,
-  expressLikeLeanMock,
-  fetchOnce,
-  handshakeRun,
-  keepAliveRun,
-  rawGet,
-  RunLog,
-  startBare,
-  withLeanMock,
-  type Endpoint,
-  type Outcome,
-  type Probe,
-} from './tls-load.js';
+import { HANDSHAKE_LOOPS, KEEP_ALIVE_CONNECTIONS, clientContext, expressLikeLeanMock, fetchOnce, handshakeRun, keepAliveRun, rawGet, RunLog, startBare, withLeanMock, type Endpoint, type Outcome, type Probe } from './tls-load.js';
 
 /** Concurrent fresh-connection loops, and concurrent persistent connections. */
-const HANDSHAKE_LOOPS = 8;
-const KEEP_ALIVE_CONNECTIONS = 16;
 
 const ROUNDS = {
   full: { seconds: 1, runs: 10, warmup: 1 },

@@ -18,7 +18,7 @@ import {
 import { errorText, stopAllChildren } from './processes.js';
 import { canReadPeakRss, treePeakRss, type TreeMemory } from './rss.js';
 import { interleave, skipped, summarize, type BenchResult, type BenchSuite, type Task } from './suite.js';
-import { clientContext, handshakeRun, keepAliveRun, rawGet, type Outcome } from './tls-load.js';
+import { HANDSHAKE_LOOPS, KEEP_ALIVE_CONNECTIONS, clientContext, handshakeRun, keepAliveRun, rawGet, type Outcome } from './tls-load.js';
 
 /**
  * Peak resident memory of the serving process, read from outside it (bench/rss.ts), each server a
@@ -29,8 +29,6 @@ import { clientContext, handshakeRun, keepAliveRun, rawGet, type Outcome } from 
  * to each floor (two rows), so the table shows how much of its memory express alone accounts for.
  */
 
-const HANDSHAKE_LOOPS = 8;
-const KEEP_ALIVE_CONNECTIONS = 16;
 
 /** No warm-up: each run is a fresh process, so no run inherits another's state. */
 const ROUNDS = { full: { runs: 4, seconds: 2 }, quick: { runs: 2, seconds: 0.5 } } as const;

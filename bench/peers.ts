@@ -19,7 +19,7 @@ import {
 } from './peer-servers.js';
 import { errorText, stopAllChildren } from './processes.js';
 import { interleave, skipped, summarize, type BenchResult, type BenchSuite, type Task } from './suite.js';
-import { clientContext, handshakeRun, keepAliveRun, rawGet, RunLog, type Probe } from './tls-load.js';
+import { HANDSHAKE_LOOPS, KEEP_ALIVE_CONNECTIONS, clientContext, handshakeRun, keepAliveRun, rawGet, RunLog, type Probe } from './tls-load.js';
 
 /**
  * lean-mock against other mock servers serving the same stub for GET /banks/v1 (bench/peer-servers.ts):
@@ -28,8 +28,6 @@ import { clientContext, handshakeRun, keepAliveRun, rawGet, RunLog, type Probe }
  * certificates). Every process started here is stopped at the end.
  */
 
-const HANDSHAKE_LOOPS = 8;
-const KEEP_ALIVE_CONNECTIONS = 16;
 
 const ROUNDS = {
   start: { full: { runs: 5, warmup: 1 }, quick: { runs: 2, warmup: 1 } },

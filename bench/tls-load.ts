@@ -28,6 +28,10 @@ export interface Endpoint {
   close(): Promise<void>;
 }
 
+/** The load shapes every suite applies, so figures of one suite compare with another's. */
+export const HANDSHAKE_LOOPS = 8;
+export const KEEP_ALIVE_CONNECTIONS = 16;
+
 /**
  * The TLS and client-auth settings the gate uses in its default (`handshake` rejection) style;
  * plain strings and numbers, so a floor in another process (bench/servers) gets them as JSON.
