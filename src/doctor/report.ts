@@ -1,4 +1,4 @@
-import { CATALOGUE, type VariantName } from '../pki/catalogue.js';
+import { fixOf, type VariantName } from '../pki/catalogue.js';
 import {
   DOCTOR_CHECKS,
   type DiagnosedCertificate,
@@ -27,14 +27,10 @@ export function finding(check: DoctorCheck, status: FindingStatus, message: stri
 }
 
 /** A failure that matches a catalogue variant, with the catalogue's own fix unless another is given. */
-export function variantFailure(check: DoctorCheck, variant: VariantName, message: string, fix = catalogueFix(variant)): Finding {
+export function variantFailure(check: DoctorCheck, variant: VariantName, message: string, fix = fixOf(variant)): Finding {
   return finding(check, 'fail', message, { fix, variant });
 }
 
-/** The catalogue's advice for a variant: the same words the manifest and README give. */
-export function catalogueFix(variant: VariantName): string {
-  return CATALOGUE.find((entry) => entry.name === variant)?.fix ?? '';
-}
 
 export function summarise(findings: readonly Finding[]): DoctorSummary {
   const count = (status: FindingStatus): number => findings.filter((entry) => entry.status === status).length;

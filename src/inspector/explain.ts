@@ -1,5 +1,5 @@
 import type { ClientCertificateInfo, HandshakeRecord, RequestRecord } from '../gateway/journal.js';
-import { CATALOGUE, type VariantName } from '../pki/catalogue.js';
+import { fixOf } from '../pki/catalogue.js';
 
 /** Why something was refused, in plain words, with what to do about it. */
 export interface Explanation {
@@ -20,10 +20,6 @@ export interface ExplainContext {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The catalogue's fix for a reason: one wording for the manifest, the docs and the inspector. */
-function catalogueFix(name: VariantName): string {
-  return CATALOGUE.find((variant) => variant.name === name)?.fix ?? '';
-}
 
 /** `CN=…` of a distinguished name as the journal formats it, or the whole name without one. */
 export function commonNameOf(name: string): string {
@@ -52,41 +48,41 @@ function certificateFacts(client: ClientCertificateInfo | null, record: Pick<Han
       return {
         reason: 'no_certificate',
         summary: 'The client sent no certificate, though the server asked for one (as Lean’s mTLS host does).',
-        fix: catalogueFix('no_certificate'),
+        fix: fixOf('no_certificate'),
       };
     case 'expired':
       return {
         reason: 'expired',
         summary: client ? `${who} expired on ${dayWithDistance(client.not_after, context.now)}.` : `${who} has expired.`,
-        fix: catalogueFix('expired'),
+        fix: fixOf('expired'),
       };
     case 'not_yet_valid':
       return {
         reason: 'not_yet_valid',
         summary: client ? `${who} is valid only from ${dayWithDistance(client.not_before, context.now)}.` : `${who} is not valid yet.`,
-        fix: catalogueFix('not_yet_valid'),
+        fix: fixOf('not_yet_valid'),
       };
     case 'unknown_ca':
-      return { reason: 'unknown_ca', summary: `${who} was issued by ${issuer}, which the server does not trust.`, fix: catalogueFix('unknown_ca') };
+      return { reason: 'unknown_ca', summary: `${who} was issued by ${issuer}, which the server does not trust.`, fix: fixOf('unknown_ca') };
     case 'self_signed':
-      return { reason: 'self_signed', summary: `${who} is self-signed: no CA the server trusts issued it.`, fix: catalogueFix('self_signed') };
+      return { reason: 'self_signed', summary: `${who} is self-signed: no CA the server trusts issued it.`, fix: fixOf('self_signed') };
     case 'wrong_purpose':
       return {
         reason: 'wrong_purpose',
         summary: `${who} may not be used by a client: its extended key usage lacks clientAuth.`,
-        fix: catalogueFix('wrong_purpose'),
+        fix: fixOf('wrong_purpose'),
       };
     case 'ca_certificate':
       return {
         reason: 'ca_certificate',
         summary: `The certificate presented (${client ? commonNameOf(client.subject) : 'a CA'}) is a CA certificate, not a client certificate.`,
-        fix: catalogueFix('ca_certificate'),
+        fix: fixOf('ca_certificate'),
       };
     case 'revoked':
       return {
         reason: 'revoked',
         summary: `${who}${client ? `, serial ${client.serial},` : ''} has been revoked: ${issuer}'s revocation list names it.`,
-        fix: catalogueFix('revoked'),
+        fix: fixOf('revoked'),
       };
     case 'incomplete_chain':
       return {
@@ -94,7 +90,7 @@ function certificateFacts(client: ClientCertificateInfo | null, record: Pick<Han
         summary: `The intermediate that issued ${client ? commonNameOf(client.subject) : 'the client certificate'} (${issuer}) was not sent, and the server does not hold it.`,
         fix: record.app
           ? `Send the chain too: use ${chainFilesOf(record.app, context.defaultApp)}.`
-          : `${catalogueFix('incomplete_chain')}${context.defaultApp ? ` For ${context.defaultApp}'s certificate, use ${chainFilesOf(context.defaultApp, context.defaultApp)}.` : ''}`,
+          : `${fixOf('incomplete_chain')}${context.defaultApp ? ` For ${context.defaultApp}'s certificate, use ${chainFilesOf(context.defaultApp, context.defaultApp)}.` : ''}`,
       };
     case 'handshake_failed':
       return explainFailedHandshake(record.raw_code);

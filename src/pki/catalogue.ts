@@ -212,6 +212,11 @@ export const CATALOGUE: readonly VariantDescription[] = SPECS.map(
   ({ name, expected, rejectedBy, description, fix }) => ({ name, expected, rejectedBy, description, fix }),
 );
 
+/** A variant's advice: one wording for the manifest, the README, the inspector and the doctor. */
+export function fixOf(variant: VariantName): string {
+  return CATALOGUE.find((entry) => entry.name === variant)?.fix ?? '';
+}
+
 export interface BuiltCatalogue {
   readonly variants: readonly CatalogueVariant[];
   /** Serials (upper-case hex) the intermediate's CRL must list. */

@@ -1,7 +1,8 @@
 import type { X509Certificate } from 'node:crypto';
 import type { ClientMaterial } from '../load/client.js';
 import type { Loaded } from '../load/trust.js';
-import { catalogueFix, finding, variantFailure } from '../report.js';
+import { fixOf } from '../../pki/catalogue.js';
+import { finding, variantFailure } from '../report.js';
 import type { Finding } from '../types.js';
 import { distinguishedName, formatDate, shortName } from '../words.js';
 import { noCertificate } from './skipped.js';
@@ -93,7 +94,7 @@ function missingIssuer(certificate: X509Certificate, trusted: readonly X509Certi
       'chain',
       'incomplete_chain',
       `${missing}: it looks like an intermediate of ${organisation}, whose CAs --ca holds, so the client must send it along`,
-      `Add the intermediate ${shortName(certificate.issuer)} (for your app: send my_app_cert_and_chain.crt). ${catalogueFix('incomplete_chain')}`,
+      `Add the intermediate ${shortName(certificate.issuer)} (for your app: send my_app_cert_and_chain.crt). ${fixOf('incomplete_chain')}`,
     );
   }
   return variantFailure(

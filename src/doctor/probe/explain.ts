@@ -1,5 +1,6 @@
 import type { VariantName } from '../../pki/catalogue.js';
-import { catalogueFix, finding } from '../report.js';
+import { fixOf } from '../../pki/catalogue.js';
+import { finding } from '../report.js';
 import type { DoctorCheck, Finding } from '../types.js';
 import { alertLabel, alertMeaning } from './alerts.js';
 import type { ProbeOutcome, TlsFacts, TlsVersion } from './connect.js';
@@ -140,7 +141,7 @@ function refused(check: DoctorCheck, message: string, variant: VariantName | und
     suspect?.fix && (variant === undefined || suspect.variant === variant)
       ? suspect.fix
       : variant
-        ? catalogueFix(variant)
+        ? fixOf(variant)
         : 'Ask the server operator which CAs it trusts for client certificates, and whether it checks revocation.';
   return finding(check, 'fail', message, { fix, variant });
 }

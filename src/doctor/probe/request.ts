@@ -1,5 +1,6 @@
 import { VARIANT_NAMES, type VariantName } from '../../pki/catalogue.js';
-import { catalogueFix, finding } from '../report.js';
+import { fixOf } from '../../pki/catalogue.js';
+import { finding } from '../report.js';
 import type { Finding } from '../types.js';
 import type { ProbeOutcome } from './connect.js';
 
@@ -40,7 +41,7 @@ export function explainRequest(answer: Answered | undefined, context: RequestCon
       const reason = typeof lean.metadata?.reason === 'string' ? lean.metadata.reason : null;
       const variant = VARIANT_NAMES.find((name) => name === reason) as VariantName | undefined;
       return finding('banks_request', 'fail', `the server completed the handshake, then refused our certificate over HTTP: ${said}${reason ? ` (reason: ${reason})` : ''}`, {
-        fix: variant ? catalogueFix(variant) : 'Present the application certificate Lean issued for this environment.',
+        fix: variant ? fixOf(variant) : 'Present the application certificate Lean issued for this environment.',
         variant,
       });
     }
