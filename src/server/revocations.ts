@@ -24,6 +24,8 @@ export async function createRevocations(pki: LeanPki): Promise<Revocations> {
   const initialSerials = [...crlSerials(pki.intermediate.crlPem), ...crlSerials(pki.partnerIntermediate.crlPem)];
   let lists: Lists | undefined;
   let loading: Promise<Lists> | undefined;
+  // A reset undoes every revocation asked for before it, including one still waiting for the lists.
+  let resets = 0;
   const loaded = (): Promise<Lists> =>
     (loading ??= loadLists(pki).then((ready) => {
       lists = ready;
@@ -33,7 +35,9 @@ export async function createRevocations(pki: LeanPki): Promise<Revocations> {
     async revoke(serialNumber, at) {
       const serial = serialNumber.toUpperCase();
       const issuer = issuerOf(pki, serial);
-      await (await loaded())[issuer].revoke(serial, at);
+      const askedBefore = resets;
+      const ready = await loaded();
+      if (resets === askedBefore) await ready[issuer].revoke(serial, at);
       return { serial, issuer };
     },
     crls: () =>
@@ -42,6 +46,7 @@ export async function createRevocations(pki: LeanPki): Promise<Revocations> {
         : [pki.root.crlPem, pki.intermediate.crlPem, pki.partnerIntermediate.crlPem],
     serials: () => (lists ? [...lists.intermediate.serials(), ...lists.partner_intermediate.serials()] : [...initialSerials]),
     reset() {
+      resets += 1;
       lists?.intermediate.reset();
       lists?.partner_intermediate.reset();
     },
