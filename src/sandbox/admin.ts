@@ -1,8 +1,9 @@
-import express, { type Express, type RequestHandler, type Router } from 'express';
+import express, { type Express, type Router } from 'express';
 import { z } from 'zod';
 import { leanErrorHandler } from '../app/error-handler.js';
 import { LeanError } from '../app/errors.js';
 import { methodNotAllowed, type Clock } from '../app/routing.js';
+import { refuseCrossSiteWrites, refuseForeignHosts } from './admin-guards.js';
 import type { Journal } from '../gateway/journal.js';
 
 /** What the admin API steers; the composition root provides it. */
@@ -27,19 +28,6 @@ const listQuery = z.object({
 
 const revocationBody = z.object({ serial: z.string().regex(/^[0-9A-Fa-f]{1,64}$/, 'a hex serial number') });
 
-const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i;
-
-/**
- * Binding to loopback is not enough: a web page the developer visits can point its own DNS name
- * at 127.0.0.1 (DNS rebinding) and then read the admin port as same-origin. Such requests carry
- * the foreign name in Host, so only loopback names are served.
- */
-const refuseForeignHosts: RequestHandler = (req, _res, next) => {
-  const host = req.headers.host ?? '';
-  if (LOOPBACK_HOST.test(host)) return next();
-  next(new LeanError('FORBIDDEN_HOST', 403, `The admin port answers only to 127.0.0.1, localhost or [::1], not Host ${JSON.stringify(host.slice(0, 64))}.`));
-};
-
 /**
  * The admin API (plain HTTP, loopback only, its own port; DESIGN.md §2.4): read the journal,
  * reset, revoke. Errors use Lean's envelope too, so one client library reads both ports.
@@ -48,6 +36,7 @@ export function createAdminApp(controls: AdminControls): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(refuseForeignHosts);
+  app.use(refuseCrossSiteWrites);
   app.use(express.json({ limit: '16kb' }));
 
   const parseList = (query: unknown) => {

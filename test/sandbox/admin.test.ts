@@ -43,6 +43,19 @@ describe('the admin API', () => {
     }
   });
 
+  it('refuses changes sent by a page of another site, and still takes them from scripts and loopback pages', async () => {
+    const reset = (headers: Record<string, string>) => fetch(`${mock.adminUrl}/admin/v1/reset`, { method: 'POST', headers });
+    const crossSite = await reset({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'content-type': 'text/plain' });
+    expect(crossSite.status).toBe(403);
+    expect(await crossSite.json()).toMatchObject({ status: 'FORBIDDEN_ORIGIN' });
+    expect((await reset({ origin: 'null' })).status).toBe(403);
+    expect((await reset({ 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect((await reset({})).status).toBe(200); // curl, test code: no Origin, no Sec-Fetch-Site
+    expect((await reset({ origin: mock.adminUrl!, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    const read = await fetch(`${mock.adminUrl}/admin/v1/revocations`, { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+    expect(read.status).toBe(200); // reading is the Host check's business, and the browser's same-origin policy
+  });
+
   it('lists handshakes and requests newest first, filtered by verdict and reason', async () => {
     await call(mock.url, pki, presented(pki, 'my_app'), { headers: appTokenOf(pki) });
     await call(mock.url, pki, presented(pki, 'revoked'), { headers: appTokenOf(pki) });
