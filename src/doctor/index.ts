@@ -12,6 +12,7 @@ import { probeServer } from './probe/index.js';
 import { buildReport, finding } from './report.js';
 import {
   DoctorInputError,
+  isSendableAppToken,
   type DiagnosedCertificate,
   type DoctorCheck,
   type DoctorInputs,
@@ -22,7 +23,7 @@ import {
 } from './types.js';
 import { distinguishedName } from './words.js';
 
-export { DOCTOR_CHECKS, DoctorInputError } from './types.js';
+export { DOCTOR_CHECKS, DoctorInputError, MAX_INPUT_BYTES } from './types.js';
 export type {
   DiagnosedCertificate,
   DoctorCheck,
@@ -101,7 +102,7 @@ function checkOptions(options: DoctorOptions): URL | null {
   if (options.path !== undefined && !/^\/[\x21-\x7e]*$/.test(options.path)) {
     throw new DoctorInputError(`--path must start with "/" and hold no spaces or control characters, not "${options.path}"`);
   }
-  if (options.appToken !== undefined && !/^[\x21-\x7e]+$/.test(options.appToken)) {
+  if (options.appToken !== undefined && !isSendableAppToken(options.appToken)) {
     throw new DoctorInputError('--app-token must be printable ASCII without spaces');
   }
   if (options.url === undefined) return null;

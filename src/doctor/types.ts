@@ -113,6 +113,18 @@ export interface DoctorOptions {
   now?: Date;
 }
 
+/**
+ * The largest file (or in-memory source) the doctor reads: 4 MiB. Certificates, keys and
+ * PKCS#12 files are a few KB, a CA bundle of every public root about 250 KB, and Lean's CRLs
+ * small; anything larger is the wrong file, and is refused with a {@link DoctorInputError}.
+ */
+export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
+
+/** An app token goes into a request header: printable ASCII, no spaces, nothing that could split the header. */
+export function isSendableAppToken(token: string): boolean {
+  return /^[\x21-\x7e]+$/.test(token);
+}
+
 /** A mistake in what `diagnose` was given (a file that cannot be read, contradictory options): not a finding. */
 export class DoctorInputError extends Error {
   override name = 'DoctorInputError';

@@ -1,5 +1,6 @@
 import { createPrivateKey, webcrypto } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +104,14 @@ describe('strength and dates', () => {
     expect(findingOf(report, 'signature_algorithm')).toMatchObject({ status: 'fail', message: expect.stringMatching(/ecdsa-with-SHA1/) });
   });
 
+  it('counts whole days elapsed, rounding down, and warns exactly when fewer than 30 whole days are left', async () => {
+    const notAfter = folder.pki.apps[0]!.credential.notAfter.getTime();
+    const at = (msBeforeExpiry: number) => diagnose({ ...app(), now: new Date(notAfter - msBeforeExpiry) }).then((report) => findingOf(report, 'validity'));
+    expect(await at(30 * DAY_MS - 60_000)).toMatchObject({ status: 'warn', message: expect.stringMatching(/\(in 29 days\)$/) });
+    expect(await at(30 * DAY_MS)).toMatchObject({ status: 'pass', message: expect.stringMatching(/\(expires in 30 days\)$/) });
+    expect(await at(-(2 * DAY_MS - 60_000))).toMatchObject({ status: 'fail', message: expect.stringMatching(/, 1 day ago \(valid from/) });
+  });
+
   it('warns, without failing, about a certificate that expires within 30 days', async () => {
     const notAfter = folder.pki.apps[0]!.credential.notAfter;
     const report = await diagnose({ ...app(), now: new Date(notAfter.getTime() - 10 * DAY_MS) });
@@ -114,6 +123,7 @@ describe('strength and dates', () => {
 describe('input errors, which are no findings', () => {
   it.each([
     ['an unreadable file', { cert: { path: '/nonexistent/cert.crt' }, key: { path: '/nonexistent/key.pem' } }, /cannot read certificate \/nonexistent\/cert\.crt: no such file/],
+    ['a folder', { cert: { path: tmpdir() }, key: { path: tmpdir() } }, /^cannot read certificate .+: it is a folder$/],
     ['--p12 with --cert', { p12: { path: 'a.p12' }, cert: { path: 'a.crt' }, key: { path: 'a.pem' } }, /--p12 cannot be combined with --cert or --key/],
     ['--cert without --key', { cert: { path: 'a.crt' } }, /--cert needs --key/],
     ['--key without --cert', { key: { path: 'a.pem' } }, /--key needs --cert/],

@@ -55,11 +55,33 @@ describe('the good app certificate', () => {
     expect(findingOf(report, 'banks_request').status).toBe('skip');
   });
 
-  it('says so plainly when --insecure skips the server check', async () => {
+  it('says so plainly when --insecure skips the server check, and that the app token went to the unverified server', async () => {
     const report = await against(mock, 'my_app', { ca: undefined, insecure: true, appToken: appToken() });
     expect(report.ok).toBe(true);
-    expect(findingOf(report, 'handshake_tls1_3')).toMatchObject({ status: 'warn', message: expect.stringContaining('NOT verified (--insecure)') });
+    for (const check of ['handshake_tls1_2', 'handshake_tls1_3'] as const) {
+      expect(findingOf(report, check)).toMatchObject({
+        status: 'warn',
+        message: expect.stringMatching(/server CN=mtls\.sandbox\.leantech\.me NOT verified \(--insecure\), and the app token was sent to this unverified server;/),
+        fix: expect.stringMatching(/--ca instead of --insecure.*rotate the app token/),
+      });
+    }
     expect(findingOf(report, 'banks_request').status).toBe('pass');
+    expect(JSON.stringify(report)).not.toContain(appToken());
+  });
+
+  it('does not speak of an app token under --insecure when none was given', async () => {
+    const report = await against(mock, 'my_app', { ca: undefined, insecure: true });
+    expect(findingOf(report, 'handshake_tls1_3')).toMatchObject({ status: 'warn', message: expect.stringContaining('NOT verified (--insecure);') });
+    expect(findingOf(report, 'handshake_tls1_3').message).not.toContain('app token');
+    expect(findingOf(report, 'handshake_tls1_3').fix).not.toContain('app token');
+  });
+
+  it('says the app token went to the unverified server even when the server then refuses the certificate', async () => {
+    const report = await against(mock, 'expired', { ca: undefined, insecure: true, appToken: appToken() });
+    // TLS 1.3: the request, token included, is written before the server's refusal arrives.
+    expect(findingOf(report, 'handshake_tls1_3')).toMatchObject({ status: 'fail', message: expect.stringMatching(/closed the connection without answering.*; the app token was sent to this unverified server \(--insecure\) before it closed the connection$/) });
+    // TLS 1.2: refused during the handshake, before any request.
+    expect(findingOf(report, 'handshake_tls1_2').message).not.toContain('app token');
   });
 
   it('accepts a server without TLS 1.2 with a warning while TLS 1.3 works', async () => {

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { looksLikePkcs12 } from './pkcs12.js';
-import { isPem, isPrivateKeyLabel, pemBlocks, whatTheLabelIs } from './source.js';
+import { isPem, isPrivateKeyLabel, pemBlocks, whatTheLabelIs } from './pem.js';
 
 export type CertificatesResult =
   | { ok: true; certificates: X509Certificate[]; format: 'PEM' | 'DER' }

@@ -1,6 +1,6 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { looksLikePkcs12 } from './pkcs12.js';
-import { isPem, isPrivateKeyLabel, pemBlocks, whatTheLabelIs, type PemBlock } from './source.js';
+import { isPem, isPrivateKeyLabel, pemBlocks, whatTheLabelIs, type PemBlock } from './pem.js';
 
 export type KeyResult = { ok: true; key: KeyObject; format: string } | { ok: false; message: string; fix: string };
 

@@ -2,7 +2,8 @@ import type { X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { DoctorSource } from '../types.js';
 import { readCertificates } from './certificates.js';
-import { isPem, pemBlocks, readSource, whatTheLabelIs } from './source.js';
+import { isPem, pemBlocks, whatTheLabelIs } from './pem.js';
+import { readSource } from './source.js';
 
 /** Material given with `--ca` or `--crl`: absent, read, or unreadable with a reason for the finding. */
 export type Loaded<T> =

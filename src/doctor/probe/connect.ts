@@ -35,11 +35,11 @@ export interface TlsFacts {
 export type ProbeOutcome =
   | { readonly stage: 'client'; readonly message: string }
   | { readonly stage: 'connect'; readonly code: string; readonly message: string }
-  | { readonly stage: 'timeout'; readonly during: 'connect' | 'handshake' | 'response'; readonly tls: TlsFacts | null }
+  | { readonly stage: 'timeout'; readonly during: 'connect' | 'handshake' | 'response'; readonly tls: TlsFacts | null; readonly requestSent: boolean }
   | { readonly stage: 'handshake'; readonly code: string; readonly message: string; readonly alert: number | null }
   | { readonly stage: 'server_untrusted'; readonly tls: TlsFacts; readonly reason: string }
   | { readonly stage: 'hostname'; readonly tls: TlsFacts; readonly message: string }
-  | { readonly stage: 'after_handshake'; readonly tls: TlsFacts; readonly code: string; readonly message: string; readonly alert: number | null }
+  | { readonly stage: 'after_handshake'; readonly tls: TlsFacts; readonly code: string; readonly message: string; readonly alert: number | null; readonly requestSent: boolean }
   | { readonly stage: 'answered'; readonly tls: TlsFacts; readonly verified: boolean; readonly status: number; readonly contentType: string; readonly body: string };
 
 const MAX_BODY = 1 << 20;
@@ -47,7 +47,7 @@ const MAX_BODY = 1 << 20;
 /**
  * One real connection pinned to `version`: TCP, the TLS handshake with the client certificate,
  * the server's certificate checked here (so a failure can name it, and no credential is written
- * to a server that is not trusted), then one request on the same connection. A TLS 1.3 server
+ * to a server that is not trusted, unless `insecure` waives the check), then one request on the same connection. A TLS 1.3 server
  * decides on the client certificate after the client's handshake is done, so only the answer to
  * a request tells whether it was accepted.
  */
@@ -56,6 +56,8 @@ export function probe(target: ProbeTarget, version: TlsVersion): Promise<ProbeOu
     let socket: TLSSocket | undefined;
     let stage: 'connect' | 'handshake' | 'response' = 'connect';
     let tls: TlsFacts | null = null;
+    // Whether the request (and the app token in its headers) was handed to the connection.
+    let requestSent = false;
     let settled = false;
     const finish = (outcome: ProbeOutcome): void => {
       if (settled) return;
@@ -64,7 +66,7 @@ export function probe(target: ProbeTarget, version: TlsVersion): Promise<ProbeOu
       socket?.destroy();
       resolve(outcome);
     };
-    const timer = setTimeout(() => finish({ stage: 'timeout', during: stage, tls }), target.timeoutMs);
+    const timer = setTimeout(() => finish({ stage: 'timeout', during: stage, tls, requestSent }), target.timeoutMs);
     try {
       socket = connect({
         host: target.host,
@@ -89,7 +91,7 @@ export function probe(target: ProbeTarget, version: TlsVersion): Promise<ProbeOu
       const alert = alertNumber(error.message);
       if (stage === 'connect') finish({ stage: 'connect', code, message: error.message });
       else if (!tls) finish({ stage: 'handshake', code, message: error.message, alert });
-      else finish({ stage: 'after_handshake', tls, code, message: error.message, alert });
+      else finish({ stage: 'after_handshake', tls, code, message: error.message, alert, requestSent });
     });
     socket.once('secureConnect', () => {
       stage = 'response';
@@ -127,8 +129,9 @@ export function probe(target: ProbeTarget, version: TlsVersion): Promise<ProbeOu
         res.on('error', answered);
       });
       req.on('error', (error: NodeJS.ErrnoException) =>
-        finish({ stage: 'after_handshake', tls: facts, code: error.code ?? 'ERROR', message: error.message, alert: alertNumber(error.message) }),
+        finish({ stage: 'after_handshake', tls: facts, code: error.code ?? 'ERROR', message: error.message, alert: alertNumber(error.message), requestSent }),
       );
+      req.once('finish', () => (requestSent = true));
       req.end();
     });
     socket.once('close', () => {

@@ -11,6 +11,8 @@ export interface HandshakeContext {
   readonly timeoutMs: number;
   readonly sentCertificate: boolean;
   readonly caGiven: boolean;
+  /** `--insecure` with an app token: the token goes with the request to a server that was not verified. */
+  readonly appTokenUnverified: boolean;
   /** Offline findings that failed: a server that refuses without a reason is most likely refusing for one of them. */
   readonly offlineFailures: readonly Finding[];
 }
@@ -33,8 +35,22 @@ const SERVER_TRUST: Record<string, string> = {
   CERT_REVOKED: 'it is revoked',
 };
 
-/** One `handshake_tls1_x` finding from how far the connection got. */
+/** One `handshake_tls1_x` finding from how far the connection got, saying whether the app token went to an unverified server. */
 export function explainHandshake(version: TlsVersion, outcome: ProbeOutcome, context: HandshakeContext): HandshakeVerdict {
+  const verdict = howFar(version, outcome, context);
+  // An answered request says so in its own message (see howFar); these stopped after the request went out.
+  const cutShort = (outcome.stage === 'after_handshake' || outcome.stage === 'timeout') && outcome.requestSent;
+  if (!context.appTokenUnverified || !cutShort) return verdict;
+  const { finding: entry } = verdict;
+  const message = `${entry.message}; the app token was sent to this unverified server (--insecure) before it ${outcome.stage === 'timeout' ? 'stopped answering' : 'closed the connection'}`;
+  return { ...verdict, finding: finding(entry.check, entry.status, message, { fix: withTokenFix(entry.fix), variant: entry.variant }) };
+}
+
+function withTokenFix(fix: string | undefined): string {
+  return `${fix ? `${fix} ` : ''}If this server may not be the one you meant, rotate the app token in the Lean portal.`;
+}
+
+function howFar(version: TlsVersion, outcome: ProbeOutcome, context: HandshakeContext): HandshakeVerdict {
   const check: DoctorCheck = version === '1.2' ? 'handshake_tls1_2' : 'handshake_tls1_3';
   const verdict = (entry: Finding, versionUnsupported = false): HandshakeVerdict => ({ finding: entry, versionUnsupported });
   const where = `${context.host}:${context.port}`;
@@ -83,13 +99,15 @@ export function explainHandshake(version: TlsVersion, outcome: ProbeOutcome, con
     }
     case 'answered': {
       const server = `server ${outcome.tls.server.subject.split(', ').find((part) => part.startsWith('CN=')) ?? outcome.tls.server.subject}`;
-      const trust = outcome.verified ? `${server} verified` : `${server} NOT verified (--insecure)`;
+      const tokenSent = context.appTokenUnverified ? ', and the app token was sent to this unverified server' : '';
+      const trust = outcome.verified ? `${server} verified` : `${server} NOT verified (--insecure)${tokenSent}`;
       const ok = outcome.status >= 200 && outcome.status < 400;
       const client = !context.sentCertificate
         ? `no client certificate sent, and the server answered HTTP ${outcome.status} without one`
         : ok ? `the server accepted our certificate and answered HTTP ${outcome.status}` : `the server answered HTTP ${outcome.status} (see banks_request)`;
       const message = `${completed(version, outcome.tls)}; ${trust}; ${client}`;
-      return verdict(outcome.verified ? finding(check, 'pass', message) : finding(check, 'warn', message, { fix: 'Pass the server\'s CA with --ca instead of --insecure to check whom you talk to.' }));
+      const fix = 'Pass the server\'s CA with --ca instead of --insecure to check whom you talk to.';
+      return verdict(outcome.verified ? finding(check, 'pass', message) : finding(check, 'warn', message, { fix: context.appTokenUnverified ? withTokenFix(fix) : fix }));
     }
   }
 }

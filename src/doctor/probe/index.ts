@@ -53,6 +53,7 @@ export async function probeServer(input: ServerProbe): Promise<Finding[]> {
     timeoutMs,
     sentCertificate: target.cert !== undefined,
     caGiven: input.ca !== null,
+    appTokenUnverified: target.insecure && target.headers['lean-app-token'] !== undefined,
     offlineFailures: input.offline.filter((entry) => entry.status === 'fail'),
   };
 
