@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { LeanError } from './errors.js';
 import type { Clock } from './routing.js';
@@ -5,8 +6,23 @@ import type { Clock } from './routing.js';
 /** JSON bodies larger than this are refused with 413: Lean's requests are all small. */
 export const BODY_LIMIT = '256kb';
 
-/** The JSON body parser for routes that take a body; its errors become Lean's envelope below. */
-export const jsonBody: RequestHandler = express.json({ limit: BODY_LIMIT });
+const bodySizes = new WeakMap<IncomingMessage, number>();
+
+/**
+ * The JSON body parser for routes that take a body; its errors become Lean's envelope below. It
+ * notes each body's size (the inspector keeps only small bodies, and a chunked one announces none).
+ */
+export const jsonBody: RequestHandler = express.json({
+  limit: BODY_LIMIT,
+  verify: (req, _res, buf) => {
+    bodySizes.set(req, buf.length);
+  },
+});
+
+/** The bytes of the body {@link jsonBody} parsed for `req` (after any content-encoding), if it parsed one. */
+export function parsedBodyBytes(req: IncomingMessage): number | undefined {
+  return bodySizes.get(req);
+}
 
 /** body-parser's and express's own client errors, in Lean's words. */
 function fromHttpError(error: { type?: string; status?: number; message?: string }): LeanError | undefined {

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { DoctorOptions, DoctorSource } from '../doctor/index.js';
-import { isSendableAppToken } from '../doctor/types.js';
 import { UsageError, type CliIo } from './io.js';
 
 /**
@@ -60,6 +59,9 @@ export function registerDoctorCommand(program: Command, io: CliIo, env: NodeJS.P
     .allowExcessArguments(false)
     .addHelpText('after', SECRETS_HELP)
     .action(async (flags: DoctorFlags) => {
+      // Loaded only when this command runs: the doctor and its X.509 and PKCS#12 readers would
+      // otherwise weigh on every `serve` start.
+      const { diagnose, DoctorInputError, renderHuman, isSendableAppToken } = await import('../doctor/index.js');
       const timeoutMs = Number(flags.timeout);
       if (!/^\d+$/.test(flags.timeout) || timeoutMs < 1 || timeoutMs > 600_000) {
         throw new UsageError(`--timeout must be a number of milliseconds from 1 to 600000, not "${flags.timeout}"`);
@@ -74,14 +76,11 @@ export function registerDoctorCommand(program: Command, io: CliIo, env: NodeJS.P
         ca: file(flags.ca),
         crl: file(flags.crl),
         url: flags.url,
-        appToken: appTokenOf(flags, env),
+        appToken: appTokenOf(flags, env, isSendableAppToken),
         path: flags.path,
         insecure: flags.insecure,
         timeoutMs,
       };
-      // Loaded only when this command runs: the doctor and its X.509 and PKCS#12 readers would
-      // otherwise weigh on every `serve` start.
-      const { diagnose, DoctorInputError, renderHuman } = await import('../doctor/index.js');
       const report = await diagnose(options).catch((error: unknown) => {
         throw error instanceof DoctorInputError ? new UsageError(error.message) : error;
       });
@@ -105,7 +104,7 @@ function passwordOf(flags: DoctorFlags, env: NodeJS.ProcessEnv): string | undefi
 }
 
 /** The token is only sent with --url; a variable holding one that cannot go into a header is named, never shown. */
-function appTokenOf(flags: DoctorFlags, env: NodeJS.ProcessEnv): string | undefined {
+function appTokenOf(flags: DoctorFlags, env: NodeJS.ProcessEnv, isSendableAppToken: (token: string) => boolean): string | undefined {
   if (flags.appToken !== undefined || flags.url === undefined) return flags.appToken;
   const name = DOCTOR_SECRET_VARIABLES.appToken;
   const token = variable(env, name);

@@ -23,7 +23,7 @@ import {
 } from './types.js';
 import { distinguishedName } from './words.js';
 
-export { DOCTOR_CHECKS, DoctorInputError, MAX_INPUT_BYTES } from './types.js';
+export { DOCTOR_CHECKS, DoctorInputError, MAX_INPUT_BYTES, isSendableAppToken } from './types.js';
 export type {
   DiagnosedCertificate,
   DoctorCheck,

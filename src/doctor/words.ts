@@ -2,8 +2,9 @@ import type { KeyObject, X509Certificate } from 'node:crypto';
 
 /** How the doctor writes facts: names, dates, durations and keys, the same way in every message. */
 
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
+// Durations are worded by src/wording.ts, shared with the inspector so both say the same.
+export { plural, relativeTo } from '../wording.js';
+
 
 /** `CN=…, OU=…, O=…, C=…` from Node's one-attribute-per-line form. */
 export function distinguishedName(name: string): string {
@@ -23,23 +24,6 @@ export function subjectOf(certificate: X509Certificate): string {
 /** `2026-10-23 14:02 UTC` */
 export function formatDate(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-/** `30 days ago`, `in 365 days`, `in 5 hours`. */
-export function relativeTo(date: Date, now: Date): string {
-  const delta = date.getTime() - now.getTime();
-  const magnitude = Math.abs(delta);
-  const amount =
-    magnitude >= DAY_MS
-      ? plural(Math.floor(magnitude / DAY_MS), 'day')
-      : magnitude >= HOUR_MS
-        ? plural(Math.floor(magnitude / HOUR_MS), 'hour')
-        : plural(Math.max(1, Math.floor(magnitude / 60_000)), 'minute');
-  return delta < 0 ? `${amount} ago` : `in ${amount}`;
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 const CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };

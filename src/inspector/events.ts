@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { HandshakeRecord, Journal, RequestRecord } from '../gateway/journal.js';
 import type { Clock } from '../app/routing.js';
 import { explainHandshake, explainRequest, type ExplainContext, type Explanation } from './explain.js';
+import type { Redactor } from './redact.js';
 
 export interface EventHubOptions {
   journal: Journal;
@@ -10,6 +11,8 @@ export interface EventHubOptions {
   defaultApp: string | null;
   /** Identifies this mock: a page that sees another one after a reconnect starts over. */
   instance: string;
+  /** Hides secrets in request paths (`/customers/v1/<app token>`): the journal keeps paths as sent. */
+  redactor: Redactor;
   /** A comment line every so often keeps proxies and idle timers from closing the stream. Default 15 s. */
   heartbeatMs?: number;
   /**
@@ -23,6 +26,13 @@ export interface EventHubOptions {
 export type InspectedRecord<T> = T & { explanation: Explanation | null };
 
 const BATCH_CHARS = 64 * 1024;
+
+const STREAM_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  'x-accel-buffering': 'no',
+  'x-content-type-options': 'nosniff',
+} as const;
 
 interface Client {
   res: Response;
@@ -52,12 +62,12 @@ export class EventHub {
   }
 
   readonly handle = (req: Request, res: Response): void => {
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-      'x-content-type-options': 'nosniff',
-    });
+    // Node sends no body for HEAD and ignores writes: a stream would never end, nor its client leave.
+    if (req.method === 'HEAD') {
+      res.writeHead(200, STREAM_HEADERS).end();
+      return;
+    }
+    res.writeHead(200, STREAM_HEADERS);
     const since = lastEventId(req);
     const client: Client = { res, dropped: 0 };
     // What is queued is in the journal already: send it to the others now, or this one gets it twice.
@@ -96,7 +106,7 @@ export class EventHub {
 
   inspectRequest(record: RequestRecord, handshake?: HandshakeRecord): InspectedRecord<RequestRecord> {
     const rode = handshake ?? (record.reason !== null ? this.handshakeOf(record) : undefined);
-    return { ...record, explanation: explainRequest(record, rode, this.context()) };
+    return { ...record, path: this.options.redactor.url(record.path), explanation: explainRequest(record, rode, this.context()) };
   }
 
   private context(): ExplainContext {

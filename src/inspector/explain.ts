@@ -1,3 +1,4 @@
+import { relativeTo } from '../wording.js';
 import type { ClientCertificateInfo, HandshakeRecord, RequestRecord } from '../gateway/journal.js';
 import { fixOf } from '../pki/catalogue.js';
 
@@ -18,21 +19,18 @@ export interface ExplainContext {
   defaultApp?: string | null;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-
 /** `CN=…` of a distinguished name as the journal formats it, or the whole name without one. */
 export function commonNameOf(name: string): string {
   const cn = /(?:^|, )CN=([^,]*)/.exec(name)?.[1];
   return cn === undefined ? name : `CN=${cn}`;
 }
 
-/** `2026-10-23 (30 days ago)`, `2027-11-22 (in 365 days)`. */
+/**
+ * `2026-10-23 (30 days ago)`, `2027-11-22 (in 365 days)`: the doctor's words (whole days elapsed,
+ * rounded down), so a certificate reads the same in both.
+ */
 export function dayWithDistance(iso: string, now: Date): string {
-  const when = new Date(iso);
-  const days = Math.round((when.getTime() - now.getTime()) / DAY_MS);
-  const distance = days === 0 ? 'today' : days < 0 ? `${-days} day${days === -1 ? '' : 's'} ago` : `in ${days} day${days === 1 ? '' : 's'}`;
-  return `${iso.slice(0, 10)} (${distance})`;
+  return `${iso.slice(0, 10)} (${relativeTo(new Date(iso), now)})`;
 }
 
 /** The files of an app's certificate folder that carry its chain (see `writePkiFolder`). */

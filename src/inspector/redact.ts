@@ -6,12 +6,15 @@
 
 export const REDACTED = '[redacted]';
 
+/** Headers that carry credentials without saying so in their name; any header named like a secret is hidden too. */
 const SECRET_HEADERS = new Set(['lean-app-token', 'authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
-/** Field and query names whose value is a credential. `token_type` ("Bearer") is not one. */
-const SECRET_NAME = /token|secret|password|passphrase|private_?key|api_?key|^client_id$|^app_id$/i;
+/** Field, query and header names whose value is a credential. `token_type` ("Bearer") is not one. */
+const SECRET_NAME = /token|secret|password|passphrase|private[-_]?key|api[-_]?key|^client_id$|^app_id$/i;
 const HARMLESS_NAME = /^token_type$/i;
 /** Deeper JSON is cut off: a client may send 100,000 levels of nesting. */
 const MAX_DEPTH = 32;
+/** A JSON string value after a secret-named key, cut off by the end of the text (even mid-escape). */
+const UNTERMINATED_FIELD = /"([^"\\]{1,64})"(\s*:\s*)"(?:[^"\\]|\\.)*\\?$/;
 
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name) && !HARMLESS_NAME.test(name);
@@ -26,6 +29,11 @@ export class Redactor {
     this.secrets = [...new Set(secrets)].filter((secret) => secret.length >= 8).sort((a, b) => b.length - a.length);
   }
 
+  /** The length of the longest known secret: how far a cut text must be held back (see `head`). */
+  get longestSecret(): number {
+    return this.secrets[0]?.length ?? 0;
+  }
+
   text(text: string): string {
     let out = text;
     for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
@@ -36,7 +44,7 @@ export class Redactor {
     const out: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(headers)) {
       if (value === undefined) continue;
-      if (SECRET_HEADERS.has(name.toLowerCase())) out[name] = REDACTED;
+      if (SECRET_HEADERS.has(name.toLowerCase()) || isSecretName(name)) out[name] = REDACTED;
       else out[name] = typeof value === 'object' ? value.map((item) => this.text(item)) : this.text(String(value));
     }
     return out;
@@ -60,10 +68,32 @@ export class Redactor {
     const jsonFields = text.replace(/"([^"\\]{1,64})"(\s*:\s*)"(?:[^"\\]|\\.)*"/g, (whole, name: string, colon: string) =>
       isSecretName(name) ? `"${name}"${colon}"${REDACTED}"` : whole,
     );
-    const formFields = jsonFields.replace(/(^|&)([^=&]{1,64})=([^&]*)/g, (whole, lead: string, name: string) =>
+    const cutField = jsonFields.replace(UNTERMINATED_FIELD, (whole, name: string, colon: string) =>
+      isSecretName(name) ? `"${name}"${colon}"${REDACTED}` : whole,
+    );
+    const formFields = cutField.replace(/(^|&)([^=&]{1,64})=([^&]*)/g, (whole, lead: string, name: string) =>
       isSecretName(decodeSafely(name)) ? `${lead}${name}=${encodeURIComponent(REDACTED)}` : whole,
     );
     return this.text(formFields);
+  }
+
+  /**
+   * About the first `limit` characters of `text`, redacted, never showing part of a secret: the cut
+   * moves past a known secret it would split, and a secret-named field's value it splits is hidden.
+   * `complete` is false when `text` is itself the head of a longer text: its last
+   * {@link longestSecret} characters, where a secret may begin that `text` no longer holds whole,
+   * are then left out.
+   */
+  head(text: string, limit: number, complete: boolean): string {
+    let end = Math.max(0, Math.min(limit, complete ? text.length : text.length - this.longestSecret));
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const secret of this.secrets) {
+        const at = text.lastIndexOf(secret, end - 1);
+        if (at !== -1 && at + secret.length > end) [end, moved] = [at + secret.length, true];
+      }
+    }
+    return this.rawText(text.slice(0, end));
   }
 
   /** `path?query` with secret-named parameters and known secret values hidden. */

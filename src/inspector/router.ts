@@ -56,6 +56,7 @@ export function createInspector(options: InspectorOptions): Inspector {
     clock,
     defaultApp: options.apps[0]?.name ?? null,
     instance: randomUUID(),
+    redactor,
     heartbeatMs: options.heartbeatMs,
     maxBufferedBytes: options.maxBufferedBytes,
   });

@@ -1,16 +1,20 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal } from '../../src/gateway/journal.js';
 import { EventHub } from '../../src/inspector/events.js';
+import { Redactor } from '../../src/inspector/redact.js';
 import { SseClient } from './sse-client.js';
+
+const APP_TOKEN = '6f1c2a9e-0b7d-4d3e-9a51-2f8e7c6b5a40';
 
 /** A journal and its event stream on a plain HTTP server, without the rest of the mock. */
 async function startHub(options: { heartbeatMs?: number; maxBufferedBytes?: number } = {}) {
   const journal = new Journal();
-  const hub = new EventHub({ journal, clock: () => new Date(), defaultApp: 'my_app', instance: 'test', ...options });
+  const redactor = new Redactor([APP_TOKEN]);
+  const hub = new EventHub({ journal, clock: () => new Date(), defaultApp: 'my_app', instance: 'test', redactor, ...options });
   const app = express();
   app.get('/events', hub.handle);
   const server: Server = createServer(app);
@@ -39,8 +43,35 @@ describe('the event hub', () => {
     const hub = await startHub({ heartbeatMs: 40 });
     cleanup = hub.close;
     const client = await SseClient.open(hub.url);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(client.comments).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => client.comments, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+    client.close();
+  });
+
+  it('answers HEAD with the stream’s headers and ends, without taking it for a watcher', async () => {
+    const hub = await startHub();
+    cleanup = hub.close;
+    const req = request(hub.url, { method: 'HEAD', timeout: 2_000 });
+    req.on('timeout', () => req.destroy(new Error('HEAD /events was never answered')));
+    req.end();
+    const [res] = (await once(req, 'response')) as [IncomingMessage];
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    res.resume();
+    await once(res, 'end');
+    expect(hub.hub.clientCount).toBe(0);
+    expect(hub.journal.listenerCount('request')).toBe(0);
+  });
+
+  it('hides a secret in a request’s path, replayed or live', async () => {
+    const hub = await startHub();
+    cleanup = hub.close;
+    hub.journal.recordRequest(requestEntry(`/customers/v1/${APP_TOKEN}`));
+    const client = await SseClient.open(hub.url);
+    await client.next((event) => event.event === 'ready');
+    hub.journal.recordRequest(requestEntry(`/customers/v1/${APP_TOKEN}/entities`));
+    await client.next((event) => event.event === 'request' && event.data.path.endsWith('/entities'));
+    const paths = client.events.filter((event) => event.event === 'request').map((event) => event.data.path);
+    expect(paths).toEqual(['/customers/v1/[redacted]', '/customers/v1/[redacted]/entities']);
     client.close();
   });
 

@@ -41,12 +41,27 @@ export function day(iso) {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
-/** `30 days ago`, `in 365 days`, `in 3 hours`. @param {string} iso */
-export function relative(iso) {
-  const ms = new Date(iso).getTime() - Date.now();
-  const hours = Math.round(Math.abs(ms) / 3_600_000);
-  const amount = hours >= 48 ? `${Math.round(hours / 24)} days` : hours >= 1 ? `${hours} hour${hours === 1 ? '' : 's'}` : 'less than an hour';
-  return ms < 0 ? `${amount} ago` : `in ${amount}`;
+/**
+ * `30 days ago`, `in 365 days`, `in 3 hours`: whole units elapsed, rounded down, as the server's
+ * explanations and the doctor say it (src/doctor/words.ts `relativeTo`; test/inspector/dates.test.ts).
+ * @param {string} iso
+ * @param {number} [now]
+ */
+export function relative(iso, now = Date.now()) {
+  const delta = new Date(iso).getTime() - now;
+  const magnitude = Math.abs(delta);
+  const amount =
+    magnitude >= 86_400_000
+      ? plural(Math.floor(magnitude / 86_400_000), 'day')
+      : magnitude >= 3_600_000
+        ? plural(Math.floor(magnitude / 3_600_000), 'hour')
+        : plural(Math.max(1, Math.floor(magnitude / 60_000)), 'minute');
+  return delta < 0 ? `${amount} ago` : `in ${amount}`;
+}
+
+/** @param {number} n @param {string} word */
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** The CN of a `CN=…, O=…` name, or the whole name. @param {string | null | undefined} name */

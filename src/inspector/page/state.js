@@ -16,6 +16,7 @@ const COLUMNS = /** @type {Record<string, string[]>} */ ({
   balances: ['account_id', 'type', 'amount', 'credit_debit_indicator'],
 });
 const PAGE_SIZE = 50;
+const POLL_MS = 5_000;
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 export class StateView {
@@ -26,36 +27,55 @@ export class StateView {
     this.collection = 'customers';
     this.page = 0;
     this.visible = false;
-    this.stale = true;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.timer = undefined;
+    /** What is on screen, so a refresh that finds nothing new leaves it (and its scroll) alone. */
+    this.shown = { apps: '', collections: '', records: '' };
+    /** @type {string | null} the record whose JSON is open */
+    this.selectedId = null;
+    this.shownRecord = '';
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.poller = undefined;
     this.appSelect.addEventListener('change', () => this.open(this.collection, 0));
     $('state-refresh').addEventListener('click', () => this.refresh());
   }
 
-  /** @param {boolean} visible */
+  /**
+   * While shown, the tab also refreshes on its own: the admin port's own changes and the sandbox's
+   * changes over time (a payment settling) come with no request in the traffic.
+   * @param {boolean} visible
+   */
   setVisible(visible) {
     this.visible = visible;
-    if (visible && this.stale) this.refresh();
+    clearInterval(this.poller);
+    clearTimeout(this.timer);
+    this.poller = undefined;
+    if (!visible) return;
+    this.poller = setInterval(() => {
+      if (document.visibilityState === 'visible') this.refresh();
+    }, POLL_MS);
+    this.refresh();
   }
 
-  /** Something changed the sandbox: refresh soon if shown, else when next shown. */
+  /** Something changed the sandbox: refresh soon if shown (it is refreshed whenever shown). */
   changed() {
-    this.stale = true;
     if (!this.visible) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.refresh(), 250);
   }
 
   async refresh() {
-    this.stale = false;
     const summary = await getJson('/admin/v1/state');
     if (!summary) return;
     this.apps = summary.apps;
-    const current = this.appSelect.value;
-    clear(this.appSelect);
-    for (const { app } of this.apps) this.appSelect.append(h('option', { value: app }, app));
-    if (this.apps.some(({ app }) => app === current)) this.appSelect.value = current;
+    const names = this.apps.map(({ app }) => app).join('\n');
+    if (names !== this.shown.apps) {
+      this.shown.apps = names;
+      const current = this.appSelect.value;
+      clear(this.appSelect);
+      for (const { app } of this.apps) this.appSelect.append(h('option', { value: app }, app));
+      if (this.apps.some(({ app }) => app === current)) this.appSelect.value = current;
+    }
     await this.open(this.collection, this.page);
   }
 
@@ -65,13 +85,17 @@ export class StateView {
     const collections = this.apps.find((entry) => entry.app === app)?.collections ?? [];
     this.collection = collections.some((entry) => entry.name === collection) ? collection : (collections[0]?.name ?? '');
     this.page = page;
-    const nav = $('collections');
-    clear(nav);
-    for (const { name, count } of collections) {
-      nav.append(
-        h('button', { class: 'collection', 'aria-pressed': String(name === this.collection), 'data-collection': name, onclick: () => this.open(name, 0) },
-          h('span', null, name.replace(/_/g, ' ')), h('span', { class: 'count-badge' }, count)),
-      );
+    const navKey = JSON.stringify([app, this.collection, collections]);
+    if (navKey !== this.shown.collections) {
+      this.shown.collections = navKey;
+      const nav = $('collections');
+      clear(nav);
+      for (const { name, count } of collections) {
+        nav.append(
+          h('button', { class: 'collection', 'aria-pressed': String(name === this.collection), 'data-collection': name, onclick: () => this.open(name, 0) },
+            h('span', null, name.replace(/_/g, ' ')), h('span', { class: 'count-badge' }, count)),
+        );
+      }
     }
     if (!this.collection) return;
     const result = await getJson(`/admin/v1/state/${encodeURIComponent(app)}/${encodeURIComponent(this.collection)}?page=${page}&size=${PAGE_SIZE}`);
@@ -80,6 +104,9 @@ export class StateView {
 
   /** @param {{ collection: string, page: number, size: number, total: number, records: { id: string, record: any }[] }} result */
   renderRecords(result) {
+    const key = JSON.stringify([this.appSelect.value, result]);
+    if (key === this.shown.records) return;
+    this.shown.records = key;
     const columns = COLUMNS[result.collection] ?? guessColumns(result.records[0]?.record);
     const table = $('records');
     clear(table);
@@ -100,6 +127,12 @@ export class StateView {
       h('button', { disabled: result.page === 0, onclick: () => this.open(result.collection, result.page - 1) }, '‹ Newer'),
       h('button', { disabled: first + result.size >= result.total, onclick: () => this.open(result.collection, result.page + 1) }, 'Older ›'),
     );
+    // The record that was open stays open (a refresh must not take it away), or the pane empties.
+    const still = rows.querySelector(`tr[data-id="${CSS.escape(this.selectedId ?? '')}"]`);
+    const open = result.records.find((entry) => entry.id === this.selectedId);
+    if (still instanceof HTMLElement && open) return this.showRecord(still, open.id, open.record);
+    this.selectedId = null;
+    this.shownRecord = '';
     const pane = $('record');
     clear(pane);
     pane.append(h('p', { class: 'placeholder' }, 'Select a record to see its JSON.'));
@@ -108,16 +141,24 @@ export class StateView {
   /** @param {HTMLElement} row @param {string} id @param {unknown} record */
   showRecord(row, id, record) {
     for (const other of row.parentElement?.children ?? []) other.setAttribute('aria-selected', String(other === row));
+    const json = JSON.stringify([id, record]);
+    this.selectedId = id;
+    if (json === this.shownRecord) return;
+    this.shownRecord = json;
     const pane = $('record');
     clear(pane);
     pane.append(h('header', { class: 'details-title' }, h('h2', null, id)), jsonView(record));
   }
 }
 
-/** @param {string} url */
+/** The JSON at `url`, or null when the mock is unreachable (stopped, restarting) or says no. @param {string} url */
 async function getJson(url) {
-  const response = await fetch(url);
-  return response.ok ? response.json() : null;
+  try {
+    const response = await fetch(url);
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null;
+  }
 }
 
 /** @param {unknown} record */
