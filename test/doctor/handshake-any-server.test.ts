@@ -82,12 +82,11 @@ describe('connections that fail before TLS', () => {
     expect(findingOf(report, 'banks_request').status).toBe('skip');
   });
 
+  // The silent server never answers: without the 0.3 s limit this test would hit its own timeout.
   it('gives up on a server that never answers the handshake, within the timeout', async () => {
-    const started = Date.now();
     const report = await against(silent, 'my_app', { timeoutMs: 300 });
     expect(findingOf(report, 'handshake_tls1_2').message).toMatch(/^connected to 127\.0\.0\.1:\d+, but the TLS handshake did not finish within 0\.3 s$/);
     expect(findingOf(report, 'handshake_tls1_3').status).toBe('fail');
-    expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   it('recognises plain HTTP on the port', async () => {
