@@ -15,12 +15,8 @@ const timestamp = z.iso.datetime();
 const currency = z.string().regex(/^[A-Z]{3}$/);
 const destinationStatus = z.enum(['ACTIVE', 'CONFIRMED', 'PENDING']);
 
-/** `PaymentDestination`: `GET|POST /payments/v1/destinations`, `GET …/destinations/{id}`. */
-export const PaymentDestinationSchema = z.strictObject({
-  id: uuid,
-  status: destinationStatus,
-  default: z.boolean(),
-  branch_address: z.string().optional(),
+/** The account a destination names, alike in both of Lean's destination shapes (and in this order). */
+const destinationAccount = {
   name: z.string().min(1),
   iban: z.string().optional(),
   display_name: z.string().min(1),
@@ -29,6 +25,15 @@ export const PaymentDestinationSchema = z.strictObject({
   country: z.string().regex(/^[A-Z]{3}$/),
   swift_code: z.string().optional(),
   account_number: z.string().min(1),
+};
+
+/** `PaymentDestination`: `GET|POST /payments/v1/destinations`, `GET …/destinations/{id}`. */
+export const PaymentDestinationSchema = z.strictObject({
+  id: uuid,
+  status: destinationStatus,
+  default: z.boolean(),
+  branch_address: z.string().optional(),
+  ...destinationAccount,
   customer_id: uuid.optional(),
   ifsc: z.string().optional(),
   transit_number: z.string().optional(),
@@ -45,14 +50,7 @@ export const CustomerPaymentDestinationSchema = z.strictObject({
   bank_identifier: z.string().optional(),
   status: destinationStatus,
   default: z.boolean(),
-  name: z.string().min(1),
-  iban: z.string().optional(),
-  display_name: z.string().min(1),
-  address: z.string().min(1),
-  city: z.string().min(1),
-  country: z.string().regex(/^[A-Z]{3}$/),
-  swift_code: z.string().optional(),
-  account_number: z.string().min(1),
+  ...destinationAccount,
 });
 
 /** The destination inside a `PaymentIntent` (with `owner_type`, and `bank_identifier` as in Lean's example). */
