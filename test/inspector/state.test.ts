@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLeanPki, type LeanPki } from '../../src/pki/lean-pki.js';
-import { startLeanMock, type LeanMock } from '../../src/server/lean-mock.js';
+import { describe, expect, it } from 'vitest';
+import { startLeanMock } from '../../src/server/lean-mock.js';
 import { appTokenOf, call, presented } from '../support/mock-client.js';
-import { adminFetch } from './admin-fetch.js';
+import { admin, mock, pki, useInspectedMock } from './inspected-mock.js';
 
-let pki: LeanPki;
-let mock: LeanMock;
-beforeAll(async () => {
-  pki = await createLeanPki();
-  mock = await startLeanMock({ pki });
-});
-afterAll(() => mock.close());
-
-const admin = (path: string, init?: RequestInit) => adminFetch(mock.adminUrl, path, init);
+useInspectedMock();
 
 describe('the sandbox state', () => {
   it('lists every app’s collections with their counts', async () => {

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLeanPki, type LeanPki } from '../../src/pki/lean-pki.js';
-import { startLeanMock, type LeanMock } from '../../src/server/lean-mock.js';
+import { describe, expect, it } from 'vitest';
+import { startLeanMock } from '../../src/server/lean-mock.js';
 import { appTokenOf, call, presented } from '../support/mock-client.js';
-import { adminFetch } from './admin-fetch.js';
+import { admin, good, newestRequest, mock, pki, useInspectedMock } from './inspected-mock.js';
 import { SseClient } from './sse-client.js';
 
-let pki: LeanPki;
-let mock: LeanMock;
-beforeAll(async () => {
-  pki = await createLeanPki();
-  mock = await startLeanMock({ pki });
-});
-afterAll(() => mock.close());
-
-const admin = (path: string, init?: RequestInit) => adminFetch(mock.adminUrl, path, init);
-const good = (path = '/banks/v1') => call(mock.url, pki, presented(pki, 'my_app'), { path, headers: appTokenOf(pki) });
-const newestRequest = () => mock.journal.requests()[0]!;
+useInspectedMock();
 
 describe('the inspector page', () => {
   it('is served on GET / with a strict content security policy', async () => {
