@@ -4,6 +4,7 @@ import { CATALOGUE } from '../../src/pki/catalogue.js';
 import { createLeanPki, type LeanPki } from '../../src/pki/lean-pki.js';
 import { startLeanMock, type LeanMock } from '../../src/server/lean-mock.js';
 import { appTokenOf, call, presented } from '../support/mock-client.js';
+import { eventually } from '../support/eventually.js';
 
 const SERVER_SIDE = CATALOGUE.filter((variant) => variant.rejectedBy === 'server');
 const VERSIONS = ['1.2', '1.3'] as const;
@@ -43,7 +44,7 @@ describe.each(['handshake', 'http'] as const)('the mTLS gate, rejecting in the %
             metadata: { reason: expected },
           });
         }
-        await waitFor(() => mock.journal.handshakes().length > before);
+        await eventually(() => mock.journal.handshakes().length > before);
         const [handshake] = mock.journal.handshakes();
         expect(handshake).toMatchObject({ verdict: 'rejected', reason: expected });
         if (name !== 'no_certificate') expect(handshake!.client!.serial).toBe(variantSerial(name));
@@ -81,7 +82,7 @@ describe('requiring the client to send its chain', () => {
     const rootOnly = { ca: pki.root.certificatePem, headers: appTokenOf(pki) };
     const leafOnly = await call(mock.url, pki, presented(pki, 'my_app'), rootOnly);
     expect(leafOnly.ok).toBe(false);
-    await waitFor(() => mock.journal.handshakes().length > 0);
+    await eventually(() => mock.journal.handshakes().length > 0);
     expect(mock.journal.handshakes()[0]).toMatchObject({ verdict: 'rejected', reason: 'incomplete_chain' });
     const withChain = await call(mock.url, pki, presented(pki, 'my_app+chain'), rootOnly);
     expect(withChain.ok && withChain.status).toBe(200);
@@ -94,7 +95,7 @@ describe('TLS versions', () => {
     try {
       const reply = await call(mock.url, pki, presented(pki, 'my_app'), { tls: '1.2', headers: appTokenOf(pki) });
       expect(reply.ok).toBe(false);
-      await waitFor(() => mock.journal.handshakes().length > 0);
+      await eventually(() => mock.journal.handshakes().length > 0);
       expect(mock.journal.handshakes()[0]).toMatchObject({ verdict: 'rejected', reason: 'handshake_failed' });
       const modern = await call(mock.url, pki, presented(pki, 'my_app'), { tls: '1.3', headers: appTokenOf(pki) });
       expect(modern.ok && modern.status).toBe(200);
@@ -122,7 +123,7 @@ describe('revoking at run time', () => {
     await mock.revoke(pki.apps[1]!.credential.serialNumber);
     const afterRevocation = await call(mock.url, pki, other, { tls, headers: appTokenOf(pki, 'other_app') });
     expect(afterRevocation.ok).toBe(false);
-    await waitFor(() => mock.journal.handshakes()[0]?.reason === 'revoked');
+    await eventually(() => mock.journal.handshakes()[0]?.reason === 'revoked');
 
     const replay = await handshakeFor(mock, pki, other, tls, resumed.session ?? first.session);
     expect(replay.reused).toBe(false);
@@ -145,13 +146,6 @@ function variantSerial(name: string): string {
   return pki.variants.find((variant) => variant.name === name)!.credential!.serialNumber;
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** A bare TLS handshake (then a read, so TLS 1.3 tickets and late rejections arrive). */
 function handshakeFor(

@@ -172,7 +172,7 @@ describe.skipIf(!hasChromium)('the inspector in headless Chromium', () => {
     await expect.poll(() => page.locator('#pager').textContent()).toContain('No records.');
     const source = await adminFetch(mock.adminUrl, `/admin/v1/customers/${customer}/payment-sources`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(source.status).toBe(201);
-    await expect.poll(() => page.locator('#records tbody tr').count(), { timeout: 8_000 }).toBe(1);
+    await expect.poll(() => page.locator('#records tbody tr').count()).toBe(1);
     expect(await page.locator('#records tbody tr').first().textContent()).toContain(customer);
   });
 

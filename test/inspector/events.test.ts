@@ -43,15 +43,14 @@ describe('the event hub', () => {
     const hub = await startHub({ heartbeatMs: 40 });
     cleanup = hub.close;
     const client = await SseClient.open(hub.url);
-    await expect.poll(() => client.comments, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => client.comments).toBeGreaterThanOrEqual(2);
     client.close();
   });
 
   it('answers HEAD with the stream’s headers and ends, without taking it for a watcher', async () => {
     const hub = await startHub();
     cleanup = hub.close;
-    const req = request(hub.url, { method: 'HEAD', timeout: 2_000 });
-    req.on('timeout', () => req.destroy(new Error('HEAD /events was never answered')));
+    const req = request(hub.url, { method: 'HEAD' });
     req.end();
     const [res] = (await once(req, 'response')) as [IncomingMessage];
     expect(res.statusCode).toBe(200);
@@ -99,7 +98,7 @@ describe('the event hub', () => {
     const path = `/${'x'.repeat(4_000)}`;
     for (let i = 0; i < 6_000; i++) hub.journal.recordRequest(requestEntry(path));
     client.response.resume();
-    const gap = await client.next((event) => event.event === 'gap', 10_000);
+    const gap = await client.next((event) => event.event === 'gap');
     const delivered = client.events.filter((event) => event.event === 'request').length;
     expect(gap.data.dropped).toBeGreaterThan(0);
     expect(delivered + gap.data.dropped).toBe(6_000);

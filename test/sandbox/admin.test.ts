@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLeanPki, type LeanPki } from '../../src/pki/lean-pki.js';
 import { startLeanMock, type LeanMock } from '../../src/server/lean-mock.js';
 import { appTokenOf, call, presented } from '../support/mock-client.js';
+import { eventually } from '../support/eventually.js';
 
 let pki: LeanPki;
 let mock: LeanMock;
@@ -59,7 +60,7 @@ describe('the admin API', () => {
   it('lists handshakes and requests newest first, filtered by verdict and reason', async () => {
     await call(mock.url, pki, presented(pki, 'my_app'), { headers: appTokenOf(pki) });
     await call(mock.url, pki, presented(pki, 'revoked'), { headers: appTokenOf(pki) });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await eventually(() => mock.journal.handshakes().some((handshake) => handshake.reason === 'revoked'));
     const all = await admin('/admin/v1/handshakes');
     expect(all.status).toBe(200);
     expect(all.json[0]).toMatchObject({ verdict: 'rejected', reason: 'revoked', raw_code: 'CERT_REVOKED' });

@@ -8,6 +8,7 @@ import { methodNotAllowed } from '../../src/app/routing.js';
 import { FAULT_HEADER, faultInjector } from '../../src/sandbox/faults/injector.js';
 import { FaultRegistry } from '../../src/sandbox/faults/registry.js';
 import type { FaultSpecInput } from '../../src/sandbox/faults/schemas.js';
+import { eventually } from '../support/eventually.js';
 import { SANDBOX_NOW, sandboxApp } from '../support/sandbox-app.js';
 
 /** Stand-ins for Lean's routers: what a request reaches when no fault takes it. */
@@ -105,10 +106,12 @@ describe('a delay fault', () => {
   });
 
   it('holds only its own request: others are answered meanwhile', async () => {
-    arm({ match: { path: '/banks/v1' }, fault: { delay_ms: 400 } });
+    // Long enough that the others finish first even on a loaded machine; the delayed request is
+    // known to be held once it has used up its one-shot fault.
+    arm({ match: { path: '/banks/v1' }, fault: { delay_ms: 2_000 }, count: 1 });
     const finished: string[] = [];
     const slow = call('/banks/v1').then(() => finished.push('delayed'));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually(() => registry.list().length === 0);
     const fast = Promise.all([call('/banks/v1'), createCustomer()]).then(() => finished.push('others'));
     await Promise.all([slow, fast]);
     expect(finished).toEqual(['others', 'delayed']);
