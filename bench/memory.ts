@@ -11,10 +11,10 @@ import {
   startLeanMockCli,
   startMountebank,
   startWireMock,
-  version,
   wiremockJar,
   type Running,
 } from './peer-servers.js';
+import { ensurePeersInstalled, peerVersion } from './peer-install.js';
 import { errorText, stopAllChildren } from './processes.js';
 import { canReadPeakRss, treePeakRss, type TreeMemory } from './rss.js';
 import { interleave, skipped, summarize, type BenchResult, type BenchSuite, type Task } from './suite.js';
@@ -47,6 +47,7 @@ interface Run {
 
 async function measure(quick: boolean): Promise<BenchResult[]> {
   const settings = ROUNDS[quick ? 'quick' : 'full'];
+  await ensurePeersInstalled();
   const pki = await createLeanPki();
   const m = await prepare(pki);
   const jar = wiremockJar();
@@ -55,14 +56,14 @@ async function measure(quick: boolean): Promise<BenchResult[]> {
     bare: () => startBareHttpsProcess(m),
     express: () => startBareExpressProcess(m),
     mountebank: () => startMountebank(m),
-    wiremock: jar ? () => startWireMock(m, jar) : () => Promise.reject(new Error('node_modules/wiremock has no jar (npm install)')),
+    wiremock: jar ? () => startWireMock(m, jar) : () => Promise.reject(new Error('bench/peers/node_modules/wiremock has no jar')),
   };
   const labels: Record<Server, string> = {
     lean: 'lean-mock (serve --certs process)',
     bare: 'bare https (node process)',
     express: 'bare express 5 (node process)',
-    mountebank: `mountebank ${await version('mountebank')} (mb process)`,
-    wiremock: `WireMock ${await version('wiremock')} (JVM, default heap)`,
+    mountebank: `mountebank ${await peerVersion('mountebank')} (mb process)`,
+    wiremock: `WireMock ${await peerVersion('wiremock')} (JVM, default heap)`,
   };
 
   const app = defaultApp(pki);

@@ -12,9 +12,21 @@
  */
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { BODY, BODY_BYTES, PROBE_PATH, type Running } from './peer-servers.js';
+import { importPeer } from './peer-install.js';
 import { getOnce } from './tls-load.js';
 
-type Mockttp = typeof import('mockttp');
+/** The part of mockttp's API used here (it is installed in bench/peers/, out of the type checker's reach). */
+interface Mockttp {
+  generateCACertificate(): Promise<{ key: string; cert: string }>;
+  getLocal(options: { https: { key: string; cert: string } }): MockttpServer;
+}
+interface MockttpServer {
+  readonly port: number;
+  start(port: number): Promise<void>;
+  stop(): Promise<void>;
+  forGet(path: string): { thenReply(status: number, body: string, headers: Record<string, string>): Promise<unknown> };
+}
+
 
 export interface MockttpReference {
   /** One timed start: getLocal({ https }) + start(0) + the rule, until a client has its first 200 with the bank list. */
@@ -24,7 +36,7 @@ export interface MockttpReference {
 }
 
 export async function loadMockttp(): Promise<MockttpReference> {
-  const mockttp: Mockttp = await import('mockttp');
+  const mockttp = await importPeer<Mockttp>('mockttp');
   const ca = await mockttp.generateCACertificate();
   // A content-length, as lean-mock sends: the keep-alive reader counts replies by it.
   const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(BODY_BYTES) };

@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,13 +18,14 @@ import { writePkiFolder } from '../src/pki/folder.js';
 import { certificateAndChain, defaultApp, type LeanPki } from '../src/pki/lean-pki.js';
 import { toPkcs12 } from '../src/pki/pkcs12.js';
 import { startLeanMock } from '../src/server/lean-mock.js';
+import { PEER_MODULES } from './peer-install.js';
 import { freePort, launch, readyPort, stopChild, until, type Launched } from './processes.js';
 import { bareServerOptions, fetchOnce } from './tls-load.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CLI_PATH = join(ROOT, 'dist/cli/main.js');
-const MB_PATH = join(ROOT, 'node_modules/mountebank/bin/mb');
-const WIREMOCK_DIR = join(ROOT, 'node_modules/wiremock/build');
+const MB_PATH = join(PEER_MODULES, 'mountebank/bin/mb');
+const WIREMOCK_DIR = join(PEER_MODULES, 'wiremock/build');
 const BARE_HTTPS_PATH = fileURLToPath(new URL('./servers/bare-https.mjs', import.meta.url));
 const BARE_EXPRESS_PATH = fileURLToPath(new URL('./servers/bare-express.mjs', import.meta.url));
 export const PROBE_PATH = '/banks/v1';
@@ -220,10 +221,3 @@ export async function startLeanMockInProcess(m: Material): Promise<Running> {
   return { port: mock.port, pid: process.pid, stop: () => mock.close() };
 }
 
-export async function version(pkg: string): Promise<string> {
-  try {
-    return (JSON.parse(await readFile(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return '(not installed)';
-  }
-}

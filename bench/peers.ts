@@ -13,10 +13,10 @@ import {
   startLeanMockInProcess,
   startMountebank,
   startWireMock,
-  version,
   wiremockJar,
   type Running,
 } from './peer-servers.js';
+import { ensurePeersInstalled, peerVersion } from './peer-install.js';
 import { errorText, stopAllChildren } from './processes.js';
 import { interleave, skipped, summarize, type BenchResult, type BenchSuite, type Task } from './suite.js';
 import { HANDSHAKE_LOOPS, KEEP_ALIVE_CONNECTIONS, clientContext, handshakeRun, keepAliveRun, rawGet, RunLog, type Probe } from './tls-load.js';
@@ -71,18 +71,19 @@ async function mockttpOrReason(): Promise<MockttpReference | string> {
 }
 
 async function measure(quick: boolean): Promise<BenchResult[]> {
+  await ensurePeersInstalled();
   const pki = await createLeanPki();
   const m = await prepare(pki);
   const jar = wiremockJar();
   const starters: Record<PeerName, () => Promise<Running>> = {
     mountebank: () => startMountebank(m),
-    wiremock: jar ? () => startWireMock(m, jar) : () => Promise.reject(new Error('node_modules/wiremock has no jar (npm install)')),
+    wiremock: jar ? () => startWireMock(m, jar) : () => Promise.reject(new Error('bench/peers/node_modules/wiremock has no jar')),
   };
   const labels: Record<PeerName, string> = {
-    mountebank: `mountebank ${await version('mountebank')} (mb process)`,
-    wiremock: `WireMock ${await version('wiremock')} (java -jar)`,
+    mountebank: `mountebank ${await peerVersion('mountebank')} (mb process)`,
+    wiremock: `WireMock ${await peerVersion('wiremock')} (java -jar)`,
   };
-  const mockttpLabel = `mockttp ${await version('mockttp')}`;
+  const mockttpLabel = `mockttp ${await peerVersion('mockttp')}`;
   const useCli = existsSync(CLI_PATH);
   const startLean = useCli ? () => startLeanMockCli(m) : () => startLeanMockInProcess(m);
   const leanStartLabel = useCli ? 'lean-mock (serve --certs process)' : 'lean-mock (startLeanMock in process; dist/ not built)';
