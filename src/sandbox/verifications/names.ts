@@ -10,8 +10,8 @@
  *    and AlSheikh are all `alsheikh`).
  * 3. Compare the two sets of words:
  *    - equal sets → MATCH (score 1);
- *    - otherwise, with S the name of fewer words and L the other: when every word of S stands for a
- *      different word of L (the same word, or a one-letter initial of it) and L's first and last
+ *    - otherwise, with S the name of fewer words and L the other (either way round when they have
+ *      as many): when every word of S stands for a different word of L (the same word, or a one-letter initial of it) and L's first and last
  *      words (given and family name) are among those → PARTIAL_MATCH, score 0.7 + 0.29 × (words in
  *      both) / (words of L), two decimals;
  *    - else NO_MATCH, score 0.69 × (words in both) / (words of the longer name), two decimals.
@@ -59,7 +59,8 @@ export function compareNames(provided: string, held: string): NameComparison {
   const shared = a.filter((word) => b.includes(word)).length;
   if (shared === a.length && shared === b.length) return { match: 'MATCH', score: 1 };
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  if (coversEnds(short, long)) return { match: 'PARTIAL_MATCH', score: round2(0.7 + (0.29 * shared) / long.length) };
+  // Names of as many words can stand for each other either way round ("Garry" / "G").
+  if (coversEnds(short, long) || (short.length === long.length && coversEnds(long, short))) return { match: 'PARTIAL_MATCH', score: round2(0.7 + (0.29 * shared) / long.length) };
   return { match: 'NO_MATCH', score: round2((0.69 * shared) / long.length) };
 }
 
