@@ -5,6 +5,7 @@ import { createCustomersRouter } from '../lean/customers/router.js';
 import { createEntitiesRouter } from '../lean/entities/router.js';
 import { createDataRouters } from '../lean/data/index.js';
 import { createPaymentsRouter } from '../lean/payments/router.js';
+import { createVerificationsRouter } from '../lean/verifications/router.js';
 import type { LeanPki } from '../pki/lean-pki.js';
 import { seedDemo } from '../sandbox/connections.js';
 import { createConnectionsAdminRouter } from '../sandbox/connections-admin.js';
@@ -68,6 +69,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       createCustomersRouter({ store }),
       createPaymentsRouter({ store }),
       ...createDataRouters({ store }),
+      createVerificationsRouter({ store }),
     ],
     adminRouters: [
       createConnectionsAdminRouter({ store }),

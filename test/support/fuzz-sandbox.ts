@@ -6,6 +6,7 @@ import { createCustomersRouter } from '../../src/lean/customers/router.js';
 import { createDataRouters } from '../../src/lean/data/index.js';
 import { createEntitiesRouter } from '../../src/lean/entities/router.js';
 import { createPaymentsRouter } from '../../src/lean/payments/router.js';
+import { createVerificationsRouter } from '../../src/lean/verifications/router.js';
 import { seedDemo } from '../../src/sandbox/connections.js';
 import { createCustomer } from '../../src/sandbox/customers.js';
 import { faultInjector } from '../../src/sandbox/faults/injector.js';
@@ -67,6 +68,7 @@ export async function startSandbox(options: { seed: number }): Promise<Sandbox> 
     createCustomersRouter({ store }),
     createPaymentsRouter({ store }),
     ...createDataRouters({ store, resultDelayMs: NEVER_MS, refreshDelayMs: NEVER_MS }),
+    createVerificationsRouter({ store }),
   ]);
   // As the real app (src/app/create-app.ts): `a[b]=c` and `a[]=b` reach the routers as objects and arrays.
   app.set('query parser', 'extended');

@@ -278,6 +278,69 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'GET', path: '/data/v2/refreshes/:refresh_id', params: { refresh_id: 'refresh' }, mustSee: [BAD, 'UNKNOWN_REFRESH_ID'] },
 
+  // Verifications (read-only: nothing they answer changes the store).
+  {
+    method: 'POST',
+    path: '/verifications/v1/accounts',
+    body: {
+      country_code: { type: { kind: 'enum', values: ['AE', 'SA', 'GB', 'US'] }, valid: 'AE', required: true },
+      type: { type: { kind: 'enum', values: ['PERSONAL', 'BUSINESS'] }, valid: 'PERSONAL', required: true },
+      account_details: { type: { kind: 'meta' }, valid: { type: 'IBAN', value: 'AE070331234567890123456' }, required: true },
+      identifications: { type: { kind: 'meta' }, valid: [{ type: 'FULL_NAME', value: 'Fuzz Holder' }], required: true },
+    },
+    mustSee: [BAD, MISSING],
+  },
+  {
+    method: 'POST',
+    path: '/insights/v1/name-verification',
+    body: { entity_id: id('entity'), full_name: { type: { kind: 'text' }, valid: 'Fuzz Holder', required: true }, async: { type: { kind: 'boolean' }, valid: false } },
+    mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY'],
+  },
+  {
+    method: 'POST',
+    path: '/verifications/v2/entity',
+    body: { entity_id: id('entity'), identifications: { type: { kind: 'meta' }, valid: [{ type: 'NATIONAL_ID', value: '1106972886' }], required: true } },
+    mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY'],
+  },
+  {
+    method: 'POST',
+    path: '/verifications/v2/beneficiary-name',
+    body: { iban: { type: { kind: 'text' }, valid: 'SA2810000011100000461309', required: true } },
+    mustSee: [BAD, MISSING],
+  },
+  {
+    method: 'POST',
+    path: '/verifications/v1/corporates',
+    body: {
+      type: { type: { kind: 'enum', values: ['FULL', 'BASIC', 'CONTRACT', 'ADDRESS'] }, valid: 'BASIC', required: true },
+      language: { type: { kind: 'enum', values: ['en', 'ar'] }, valid: 'en' },
+      identifications: { type: { kind: 'meta' }, valid: [{ type: 'UNIFIED_NUMBER', value: '7001272184' }], required: true },
+    },
+    mustSee: [BAD, MISSING],
+  },
+  {
+    method: 'POST',
+    path: '/verifications/v1/corporates/managers',
+    body: {
+      language: { type: { kind: 'enum', values: ['en', 'ar'] }, valid: 'en' },
+      identifications: {
+        type: { kind: 'meta' },
+        valid: [{ type: 'UNIFIED_NUMBER', value: '7001272184' }, { type: 'NATIONAL_ID', value: '1132381599' }],
+        required: true,
+      },
+    },
+    mustSee: [BAD, MISSING],
+  },
+  {
+    method: 'POST',
+    path: '/verifications/v1/freelancers',
+    body: {
+      type: { type: { kind: 'enum', values: ['FULL', 'FULL_LIST', 'BASIC'] }, valid: 'FULL', required: true },
+      identifications: { type: { kind: 'meta' }, valid: [{ type: 'NATIONAL_ID', value: '1107454009' }], required: true },
+    },
+    mustSee: [BAD, MISSING],
+  },
+
   // Last: they delete what they name.
   {
     method: 'DELETE',
