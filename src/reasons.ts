@@ -14,6 +14,8 @@ export const TLS_REJECTION_REASONS = [
   'wrong_purpose',
   'ca_certificate',
   'revoked',
+  /** Refused for its own content: a malformed date or extension, an unknown critical extension. */
+  'invalid_certificate',
 ] as const;
 
 /** Why the HTTP layer refused a request whose certificate was fine. */

@@ -22,6 +22,7 @@ import {
   type Finding,
 } from './types.js';
 import { distinguishedName } from './words.js';
+import { certificateFacts } from '../pki/certificate-facts.js';
 
 export { DOCTOR_CHECKS, DoctorInputError, MAX_INPUT_BYTES, isSendableAppToken } from './types.js';
 export type {
@@ -130,12 +131,14 @@ function inputsOf(options: DoctorOptions): DoctorInputs {
 }
 
 function facts(leaf: X509Certificate): DiagnosedCertificate {
+  // Node's printed dates throw on month 13 and say 2001 for 0001: read them from the DER.
+  const dates = certificateFacts(new Uint8Array(leaf.raw));
   return {
     subject: distinguishedName(leaf.subject),
     issuer: distinguishedName(leaf.issuer),
     serial: leaf.serialNumber.toUpperCase(),
     fingerprint256: leaf.fingerprint256,
-    notBefore: new Date(leaf.validFrom).toISOString(),
-    notAfter: new Date(leaf.validTo).toISOString(),
+    notBefore: dates.notBefore?.toISOString() ?? null,
+    notAfter: dates.notAfter?.toISOString() ?? null,
   };
 }

@@ -62,9 +62,9 @@ export interface DiagnosedCertificate {
   /** Upper-case hex. */
   readonly serial: string;
   readonly fingerprint256: string;
-  /** ISO 8601. */
-  readonly notBefore: string;
-  readonly notAfter: string;
+  /** ISO 8601; null when the certificate's field is not a valid time. */
+  readonly notBefore: string | null;
+  readonly notAfter: string | null;
 }
 
 /** The doctor's verdict; `--json` prints exactly this object. */

@@ -7,8 +7,17 @@ export interface ClientCertificateInfo {
   issuer: string;
   serial: string;
   fingerprint256: string;
-  not_before: string;
-  not_after: string;
+  /** ISO 8601; null when the certificate's field is not a valid time (refused as `invalid_certificate`). */
+  not_before: string | null;
+  not_after: string | null;
+  /** Basic constraints CA:TRUE. */
+  ca: boolean;
+  /** Key usage names (`digitalSignature`, `keyCertSign`, …); null when the certificate has none. */
+  key_usage: string[] | null;
+  /** Extended key usage names (`clientAuth`, …, unnamed ones as OIDs); null when the certificate has none. */
+  extended_key_usage: string[] | null;
+  /** What is wrong with the certificate itself, in words (bad fields, unknown critical extensions, usages refusing client authentication); empty when nothing is. */
+  faults: string[];
 }
 
 /**

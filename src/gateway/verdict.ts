@@ -1,5 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { PeerCertificate } from 'node:tls';
+import { certificateFacts, describeFault, type CertificateFacts } from '../pki/certificate-facts.js';
+import { describeUsageFaults, extendedKeyUsageName, judgeClientUsage } from '../pki/client-usage.js';
 import type { TlsRejectionReason } from '../reasons.js';
 import type { ClientCertificateInfo, HandshakeFailure } from './journal.js';
 
@@ -42,6 +44,11 @@ export function classifyHandshake(input: VerdictInput, chains: ChainKnowledge): 
   if (!input.certificate) return rejected('no_certificate', input.authorizationError ?? null);
   const code = input.authorizationError;
   if (!code) return { verdict: 'accepted', reason: null, rawCode: null };
+  // OpenSSL reports the last of several errors, and Node names only some of its codes (an
+  // unknown critical extension arrives as UNSPECIFIED, a malformed one as a missing issuer): a
+  // certificate whose own content is broken is refused for that, whatever the code.
+  const facts = factsOf(input.certificate);
+  if (facts.faults.length > 0 || CONTENT_CODES.has(code)) return rejected('invalid_certificate', code);
   switch (code) {
     case 'CERT_HAS_EXPIRED':
       return rejected('expired', code);
@@ -52,40 +59,57 @@ export function classifyHandshake(input: VerdictInput, chains: ChainKnowledge): 
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
       return rejected('self_signed', code);
     case 'INVALID_PURPOSE':
-      return rejected(input.certificate.ca ? 'ca_certificate' : 'wrong_purpose', code);
+      return rejected(judgeClientUsage(facts).reason ?? (input.certificate.ca ? 'ca_certificate' : 'wrong_purpose'), code);
     default:
       return rejected(classifyUntrusted(input.certificate, chains), code);
   }
 }
 
+/** Codes OpenSSL gives only for a certificate's own content. */
+const CONTENT_CODES = new Set(['ERROR_IN_CERT_NOT_BEFORE_FIELD', 'ERROR_IN_CERT_NOT_AFTER_FIELD', 'UNHANDLED_CRITICAL_EXTENSION', 'INVALID_EXTENSION']);
+
 /** Every "could not build a trusted chain" code: who really issued the leaf? */
 function classifyUntrusted(certificate: CapturedCertificate, chains: ChainKnowledge): TlsRejectionReason {
-  let leaf: X509Certificate;
   try {
-    leaf = new X509Certificate(certificate.raw);
+    const leaf = new X509Certificate(certificate.raw);
+    // Not checkIssued(leaf): OpenSSL refuses a CA:false certificate as anyone's issuer, itself included.
+    if (leaf.subject === leaf.issuer && leaf.verify(leaf.publicKey)) return 'self_signed';
+    const issuer = chains.knownIntermediates.find((candidate) => leaf.checkIssued(candidate) && leaf.verify(candidate.publicKey));
+    return issuer ? 'incomplete_chain' : 'unknown_ca';
   } catch {
+    // A key or signature Node cannot even check: nobody the server trusts vouches for it.
     return 'unknown_ca';
   }
-  // Not checkIssued(leaf): OpenSSL refuses a CA:false certificate as anyone's issuer, itself included.
-  if (leaf.subject === leaf.issuer && leaf.verify(leaf.publicKey)) return 'self_signed';
-  const issuer = chains.knownIntermediates.find((candidate) => leaf.checkIssued(candidate) && leaf.verify(candidate.publicKey));
-  return issuer ? 'incomplete_chain' : 'unknown_ca';
 }
 
 function rejected(reason: TlsRejectionReason | HandshakeFailure, rawCode: string | null): Verdict {
   return { verdict: 'rejected', reason, rawCode };
 }
 
-/** The journal's view of a captured certificate. */
+/** The certificate's own facts, read from its DER: an empty set when there is none to read. */
+function factsOf(certificate: CapturedCertificate): CertificateFacts {
+  return certificateFacts(certificate.raw instanceof Uint8Array ? certificate.raw : new Uint8Array());
+}
+
+/**
+ * The journal's view of a captured certificate. Total: whatever a hostile certificate holds
+ * (impossible dates, names of any size or byte, broken extensions), it is described, never thrown
+ * on. Dates come from the DER, not Node's printed form, which cannot say year 0001 or month 13.
+ */
 export function describeClient(certificate: CapturedCertificate | null): ClientCertificateInfo | null {
   if (!certificate) return null;
+  const facts = factsOf(certificate);
   return {
     subject: formatName(certificate.subject),
     issuer: formatName(certificate.issuer),
-    serial: certificate.serialNumber.toUpperCase(),
-    fingerprint256: certificate.fingerprint256,
-    not_before: new Date(certificate.valid_from).toISOString(),
-    not_after: new Date(certificate.valid_to).toISOString(),
+    serial: typeof certificate.serialNumber === 'string' ? certificate.serialNumber.toUpperCase() : '',
+    fingerprint256: typeof certificate.fingerprint256 === 'string' ? certificate.fingerprint256 : '',
+    not_before: facts.notBefore?.toISOString() ?? null,
+    not_after: facts.notAfter?.toISOString() ?? null,
+    ca: facts.ca,
+    key_usage: facts.keyUsage ? [...facts.keyUsage] : null,
+    extended_key_usage: facts.extendedKeyUsage?.map(extendedKeyUsageName) ?? null,
+    faults: [...facts.faults.map(describeFault), ...describeUsageFaults(facts)],
   };
 }
 
@@ -93,10 +117,10 @@ const NAME_ORDER = ['CN', 'OU', 'O', 'L', 'ST', 'C'];
 
 /** `CN=…, OU=…, O=…, C=…`: most specific first, as people read certificate names. */
 function formatName(name: PeerCertificate['subject'] | undefined): string {
-  if (!name) return '';
-  const entries = Object.entries(name as unknown as Record<string, string | string[]>);
+  if (!name || typeof name !== 'object') return '';
+  const entries = Object.entries(name as unknown as Record<string, unknown>);
   entries.sort(([a], [b]) => rank(a) - rank(b));
-  return entries.map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('+') : value}`).join(', ');
+  return entries.map(([key, value]) => `${key}=${Array.isArray(value) ? value.map(String).join('+') : String(value)}`).join(', ');
 }
 
 function rank(key: string): number {

@@ -1,6 +1,7 @@
 import { relativeTo } from '../wording.js';
 import type { ClientCertificateInfo, HandshakeRecord, RequestRecord } from '../gateway/journal.js';
 import { fixOf } from '../pki/catalogue.js';
+import { INVALID_CERTIFICATE_FIX } from '../pki/certificate-facts.js';
 
 /** Why something was refused, in plain words, with what to do about it. */
 export interface Explanation {
@@ -51,24 +52,36 @@ function certificateFacts(client: ClientCertificateInfo | null, record: Pick<Han
     case 'expired':
       return {
         reason: 'expired',
-        summary: client ? `${who} expired on ${dayWithDistance(client.not_after, context.now)}.` : `${who} has expired.`,
+        summary: client?.not_after ? `${who} expired on ${dayWithDistance(client.not_after, context.now)}.` : `${who} has expired.`,
         fix: fixOf('expired'),
       };
     case 'not_yet_valid':
       return {
         reason: 'not_yet_valid',
-        summary: client ? `${who} is valid only from ${dayWithDistance(client.not_before, context.now)}.` : `${who} is not valid yet.`,
+        summary: client?.not_before ? `${who} is valid only from ${dayWithDistance(client.not_before, context.now)}.` : `${who} is not valid yet.`,
         fix: fixOf('not_yet_valid'),
       };
     case 'unknown_ca':
       return { reason: 'unknown_ca', summary: `${who} was issued by ${issuer}, which the server does not trust.`, fix: fixOf('unknown_ca') };
     case 'self_signed':
       return { reason: 'self_signed', summary: `${who} is self-signed: no CA the server trusts issued it.`, fix: fixOf('self_signed') };
-    case 'wrong_purpose':
+    case 'wrong_purpose': {
+      // The journal's fault sentences say which usage refuses it: extended key usage, key usage, or both.
+      const faults = client?.faults ?? [];
+      const keyUsageOnly = faults.length > 0 && faults.every((fault) => fault.startsWith('its key usage'));
       return {
         reason: 'wrong_purpose',
-        summary: `${who} may not be used by a client: its extended key usage lacks clientAuth.`,
-        fix: fixOf('wrong_purpose'),
+        summary: `${who} may not be used by a client: ${faults.length > 0 ? faults.join('; ') : 'its extended key usage lacks clientAuth'}.`,
+        fix: keyUsageOnly
+          ? 'Use a certificate whose key usage includes digitalSignature: the application certificate (my_app_cert.crt) has it.'
+          : fixOf('wrong_purpose'),
+      };
+    }
+    case 'invalid_certificate':
+      return {
+        reason: 'invalid_certificate',
+        summary: `${who} was refused for its own content: ${client && client.faults.length > 0 ? client.faults.join('; ') : `OpenSSL reported ${record.raw_code ?? 'a malformed field'}`}.`,
+        fix: INVALID_CERTIFICATE_FIX,
       };
     case 'ca_certificate':
       return {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClientCertificateInfo, HandshakeRecord, RequestRecord } from '../../src/gateway/journal.js';
 import { explainHandshake, explainRequest } from '../../src/inspector/explain.js';
 import { CATALOGUE } from '../../src/pki/catalogue.js';
+import { INVALID_CERTIFICATE_FIX } from '../../src/pki/certificate-facts.js';
 import { HTTP_REJECTION_REASONS, TLS_REJECTION_REASONS } from '../../src/reasons.js';
 
 const NOW = new Date('2026-11-22T12:00:00.000Z');
@@ -15,6 +16,10 @@ const certificate = (name: string, overrides: Partial<ClientCertificateInfo> = {
   fingerprint256: 'AA:BB',
   not_before: new Date(NOW.getTime() - 100 * DAY).toISOString(),
   not_after: new Date(NOW.getTime() + 265 * DAY).toISOString(),
+  ca: false,
+  key_usage: ['digitalSignature'],
+  extended_key_usage: ['clientAuth'],
+  faults: [],
   ...overrides,
 });
 
@@ -46,7 +51,8 @@ const request = (reason: RequestRecord['reason'], extra: Partial<RequestRecord> 
   ...extra,
 });
 
-const fixOf = (name: string): string => CATALOGUE.find((variant) => variant.name === name)!.fix;
+// invalid_certificate has no catalogue variant (no file of the folder is refused for its content): its fix is its own.
+const fixOf = (name: string): string => (name === 'invalid_certificate' ? INVALID_CERTIFICATE_FIX : CATALOGUE.find((variant) => variant.name === name)!.fix);
 
 describe('explaining a handshake', () => {
   it('has nothing to explain for an accepted one', () => {

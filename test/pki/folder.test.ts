@@ -11,7 +11,7 @@ import type { VariantOutcome } from '../../src/pki/catalogue.js';
 import { openssl } from '../support/openssl.js';
 
 /** The OpenSSL verify error each server-side reason corresponds to. */
-const OPENSSL_ERROR: Record<Exclude<VariantOutcome, 'no_certificate' | 'key_mismatch'>, RegExp> = {
+const OPENSSL_ERROR: Record<Exclude<VariantOutcome, 'no_certificate' | 'key_mismatch' | 'invalid_certificate'>, RegExp> = {
   expired: /error 10 at 0 depth lookup: certificate has expired/,
   not_yet_valid: /error 9 at 0 depth lookup: certificate is not yet valid/,
   unknown_ca: /error 20 at 0 depth lookup: unable to get local issuer certificate/,

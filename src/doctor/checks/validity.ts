@@ -1,3 +1,4 @@
+import { certificateFacts, describeFault, INVALID_CERTIFICATE_FIX } from '../../pki/certificate-facts.js';
 import type { ClientMaterial } from '../load/client.js';
 import { finding, variantFailure } from '../report.js';
 import type { Finding } from '../types.js';
@@ -12,8 +13,15 @@ const DAY_MS = 86_400_000;
 export function checkValidity(material: ClientMaterial, now: Date): Finding {
   const leaf = material.leaf;
   if (!leaf) return noCertificate('validity', material);
-  const notBefore = new Date(leaf.validFrom);
-  const notAfter = new Date(leaf.validTo);
+  // From the DER, not Node's printed dates: those read month 13 as an exception and year 0001 as 2001.
+  const facts = certificateFacts(new Uint8Array(leaf.raw));
+  const { notBefore, notAfter } = facts;
+  if (!notBefore || !notAfter) {
+    const bad = facts.faults.filter((fault) => fault.kind === 'bad_time' || fault.kind === 'unreadable').map(describeFault);
+    return finding('validity', 'fail', `${bad.join('; ') || 'its validity cannot be read'}: every TLS server refuses it (lean-mock journals invalid_certificate)`, {
+      fix: INVALID_CERTIFICATE_FIX,
+    });
+  }
   if (notAfter.getTime() < now.getTime()) {
     return variantFailure('validity', 'expired', `certificate expired on ${formatDate(notAfter)}, ${relativeTo(notAfter, now)} (valid from ${formatDate(notBefore)})`);
   }
