@@ -78,6 +78,8 @@ function missingKeys(call: string, body: unknown): string[] {
 }
 
 const list = <T extends z.ZodType>(type: string, key: string, item: T) => v2OkSchema(type, v2DataSchema(type, key, item));
+const AccountsReplySchema = v2OkSchema('accounts', v2DataSchema('accounts', 'accounts', AccountSchema));
+const IdentityReplySchema = v2OkSchema('identity', v2DataSchema('identity', 'identities', IdentitySchema));
 
 describe('a Lean customer’s backend in KSA, end to end over mTLS on Lean’s KSA hosts', () => {
   let mock: LeanMock;
@@ -176,7 +178,7 @@ describe('a Lean customer’s backend in KSA, end to end over mTLS on Lean’s K
   it('4. reads seven SAR accounts, each with a valid 24-character SA IBAN', async () => {
     const reply = await lean('GET', `/data/v2/accounts?entity_id=${entityId}&page=0&size=50`);
     expect(reply.status).toBe(200);
-    accounts = list('accounts', 'accounts', AccountSchema).parse(reply.json).data.accounts;
+    accounts = AccountsReplySchema.parse(reply.json).data.accounts;
     expect(missingKeys('accounts', reply.json)).toEqual([]);
     expect(accounts.map((a) => a.account_sub_type).sort()).toEqual(['CHARGE_CARD', 'CREDIT', 'CURRENT', 'EMONEY', 'PREPAID', 'SAVINGS', 'UNSUPPORTED']);
     for (const account of accounts) {
@@ -209,7 +211,7 @@ describe('a Lean customer’s backend in KSA, end to end over mTLS on Lean’s K
   it('6. reads the identity: a Saudi mobile number and a national id or iqama number', async () => {
     const reply = await lean('GET', `/data/v2/identity?entity_id=${entityId}`);
     expect(reply.status).toBe(200);
-    const [identity] = list('identity', 'identities', IdentitySchema).parse(reply.json).data.identities;
+    const [identity] = IdentityReplySchema.parse(reply.json).data.identities;
     expect(missingKeys('identity', reply.json)).toEqual([]);
     expect(identity!.mobile_number).toMatch(/^\+9665\d{8}$/);
     expect(identity!.national_id).toMatch(/^[12]\d{9}$/);
@@ -238,7 +240,7 @@ describe('a Lean customer’s backend in KSA, end to end over mTLS on Lean’s K
     await receiver.waitFor((w) => (w.json as { type?: string; payload?: { id?: string } } | undefined)?.payload?.id === resultsId);
     const ready = await lean('GET', `/data/v2/results/${resultsId}`);
     expect(ready.status).toBe(200);
-    expect(list('accounts', 'accounts', AccountSchema).parse(ready.json).data.accounts).toEqual(accounts);
+    expect(AccountsReplySchema.parse(ready.json).data.accounts).toEqual(accounts);
   });
 
   it('9. never mentioned AED: every amount of the KSA entity is in SAR', () => {
