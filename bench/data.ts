@@ -1,6 +1,6 @@
 import { createLeanPki, type LeanPki } from '../src/pki/lean-pki.js';
 import type { LeanMock } from '../src/server/lean-mock.js';
-import { DEFAULT_BANK_IDENTIFIER, DEMO_APP_USER_ID } from '../src/sandbox/connections.js';
+import { connectEntity, DEFAULT_BANK_IDENTIFIER, DEMO_APP_USER_ID } from '../src/sandbox/connections.js';
 import { COLLECTIONS, type Account, type Customer, type Entity, type Transaction } from '../src/sandbox/store/records.js';
 import { interleave, summarize, type BenchResult, type BenchSuite } from './suite.js';
 import { clientContext, expressLikeLeanMock, fetchOnce, keepAliveRun, rawGet, RunLog, startBare, withLeanMock, type Endpoint, type Probe } from './tls-load.js';
@@ -23,6 +23,8 @@ const ROUNDS = {
 } as const;
 
 const TRANSACTIONS_ROUTE = '/data/v2/accounts/:account_id/transactions';
+/** The KSA page comes from an entity at Lean's SAMA mock bank, connected to the same demo customer. */
+const KSA_BANK = 'LEA1_SAMAOB_SAU';
 
 /**
  * The floor: express 5 with lean-mock's app settings and the transactions route's path, answering
@@ -40,14 +42,14 @@ function startFloor(pki: LeanPki, body: string): Promise<Endpoint> {
 }
 
 /** The demo customer's current account at the UAE mock bank, with its entity, found in the store. */
-function demoCurrentAccount(mock: LeanMock): { entity: Entity; account: Account; transactions: Transaction[] } {
+function demoCurrentAccount(mock: LeanMock, bank = DEFAULT_BANK_IDENTIFIER): { entity: Entity; account: Account; transactions: Transaction[] } {
   const { store } = mock;
   const customers = store.collection<Customer>(COLLECTIONS.customers).list(APP_NAME, (c) => c.app_user_id === DEMO_APP_USER_ID);
   const entities = store
     .collection<Entity>(COLLECTIONS.entities)
-    .list(APP_NAME, (e) => e.bank_identifier === DEFAULT_BANK_IDENTIFIER && customers.some((c) => c.customer_id === e.customer_id));
+    .list(APP_NAME, (e) => e.bank_identifier === bank && customers.some((c) => c.customer_id === e.customer_id));
   const entity = entities[0];
-  if (entities.length !== 1 || !entity) throw new Error(`expected one demo entity of ${APP_NAME} at ${DEFAULT_BANK_IDENTIFIER}, found ${entities.length}`);
+  if (entities.length !== 1 || !entity) throw new Error(`expected one demo entity of ${APP_NAME} at ${bank}, found ${entities.length}`);
   const accounts = store
     .collection<Account>(COLLECTIONS.accounts)
     .list(APP_NAME, (a) => a.entity_id === entity.id && a.account_sub_type === 'CURRENT');
@@ -57,11 +59,12 @@ function demoCurrentAccount(mock: LeanMock): { entity: Entity; account: Account;
   return { entity, account, transactions };
 }
 
-type Server3 = 'tx' | 'banks' | 'floor';
+type Server3 = 'tx' | 'ksa' | 'banks' | 'floor';
 type TaskName = `ka${Server3}` | `solo${Server3}`;
 
 const LABEL: Record<Server3, string> = {
   tx: 'lean-mock transactions',
+  ksa: 'lean-mock KSA transactions',
   banks: 'lean-mock /banks/v1',
   floor: 'bare express 5, same bytes',
 };
@@ -77,6 +80,16 @@ async function measure(quick: boolean): Promise<BenchResult[]> {
 
   return withLeanMock(pki, async (lean, keep) => {
     const { entity, account, transactions } = demoCurrentAccount(lean);
+    const demoCustomer = entity.customer_id;
+    connectEntity(lean.store, APP_NAME, { customerId: demoCustomer, bankIdentifier: KSA_BANK });
+    const ksa = demoCurrentAccount(lean, KSA_BANK);
+    const ksaPath = `/data/v2/accounts/${ksa.account.account_id}/transactions?entity_id=${ksa.entity.id}&page=0&size=${PAGE_SIZE}`;
+    const ksaReply = await fetchPath(lean.port, ksaPath);
+    const ksaJson = JSON.parse(ksaReply.body) as { status?: string; data?: { transactions?: { amount: { currency: string } }[] } };
+    if (ksaReply.status !== 200 || ksaJson.status !== 'OK' || ksaJson.data?.transactions?.length !== PAGE_SIZE || ksaJson.data.transactions.some((t) => t.amount.currency !== 'SAR')) {
+      throw new Error(`lean-mock answered ${ksaReply.status} ${ksaJson.status ?? ''}, not a page of ${PAGE_SIZE} SAR transactions`);
+    }
+    const ksaBytes = Buffer.byteLength(ksaReply.body);
     const txPath = `/data/v2/accounts/${account.account_id}/transactions?entity_id=${entity.id}&page=0&size=${PAGE_SIZE}`;
     const days = transactions.map((t) => t.booking_date_time.slice(0, 10)).sort();
     const spanDays = Math.round((Date.parse(days[days.length - 1]!) - Date.parse(days[0]!)) / 86_400_000);
@@ -102,6 +115,7 @@ async function measure(quick: boolean): Promise<BenchResult[]> {
 
     const probes: Record<Server3, { port: number; probe: Probe }> = {
       tx: { port: lean.port, probe: { request: get(txPath), bytes: txBytes } },
+      ksa: { port: lean.port, probe: { request: get(ksaPath), bytes: ksaBytes } },
       banks: { port: lean.port, probe: { request: get('/banks/v1'), bytes: banksBytes } },
       floor: { port: floor.port, probe: { request: get(txPath), bytes: txBytes } },
     };
@@ -112,10 +126,18 @@ async function measure(quick: boolean): Promise<BenchResult[]> {
     // Each group interleaves the three servers round by round, so load drift hits all alike.
     const rates = {
       ...(await interleave(
-        { katx: task('katx', 'tx', CONNECTIONS), kabanks: task('kabanks', 'banks', CONNECTIONS), kafloor: task('kafloor', 'floor', CONNECTIONS) },
+        {
+          katx: task('katx', 'tx', CONNECTIONS),
+          kaksa: task('kaksa', 'ksa', CONNECTIONS),
+          kabanks: task('kabanks', 'banks', CONNECTIONS),
+          kafloor: task('kafloor', 'floor', CONNECTIONS),
+        },
         settings,
       )),
-      ...(await interleave({ solotx: task('solotx', 'tx', 1), solobanks: task('solobanks', 'banks', 1), solofloor: task('solofloor', 'floor', 1) }, settings)),
+      ...(await interleave(
+        { solotx: task('solotx', 'tx', 1), soloksa: task('soloksa', 'ksa', 1), solobanks: task('solobanks', 'banks', 1), solofloor: task('solofloor', 'floor', 1) },
+        settings,
+      )),
     };
 
 
@@ -127,11 +149,13 @@ async function measure(quick: boolean): Promise<BenchResult[]> {
           errors: log.errors(key(server)),
           ...(baseline ? { baseline: { name: `${group}: ${LABEL[baseline]}`, samples: samples(baseline) } } : {}),
         });
-      return [row('tx', 'floor'), row('tx', 'banks'), row('banks'), row('floor')];
+      // The KSA page against the UAE one: what KSA's richer transactions cost.
+      return [row('tx', 'floor'), row('tx', 'banks'), row('ksa', 'tx'), row('banks'), row('floor')];
     };
 
     const results: BenchResult[] = [
       summarize(`reply body: transactions page (${PAGE_SIZE} of ${transactions.length}, ${spanDays} days)`, [txBytes], { unit: 'bytes' }),
+      summarize(`reply body: KSA transactions page (${PAGE_SIZE} of ${ksa.transactions.length}, ${KSA_BANK})`, [ksaBytes], { unit: 'bytes' }),
       summarize('reply body: /banks/v1', [banksBytes], { unit: 'bytes' }),
       ...rows(`keep-alive ×${CONNECTIONS}, /s`, (s) => rates[`ka${s}`], (s) => `ka${s}`, 'req/s'),
     ];
@@ -149,7 +173,8 @@ export const dataSuite: BenchSuite = {
   method:
     `GET /data/v2/accounts/{account_id}/transactions?entity_id=…&page=0&size=${PAGE_SIZE} for the demo customer's current ` +
     `account at ${DEFAULT_BANK_IDENTIFIER} (app ${APP_NAME}, seeded with a year of transactions; entity and account found in ` +
-    `mock.store) on lean-mock (startLeanMock, EC P-256 PKI, admin API off), against two baselines measured in the same rounds: ` +
+    `mock.store), and the same page for a KSA entity the bench connects to ${KSA_BANK} (SAR, with the transaction details KSA ` +
+    `records carry; its row's baseline is the UAE page) on lean-mock (startLeanMock, EC P-256 PKI, admin API off), against two baselines measured in the same rounds: ` +
     `GET /banks/v1 on the same lean-mock instance (gate, Lean headers, journal and app-token authentication with next to no ` +
     `route work: the ratio is what a transactions page costs beyond them) and the floor, express 5 with lean-mock's app ` +
     `settings on https.createServer with the gate's TLS, client-auth and HTTP-limit options, answering the same path with ` +

@@ -8,13 +8,21 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long the good certificates and the CRLs last; `not_yet_valid` starts when they end. */
 const LIFETIME_DAYS = 365;
 
-/** Names Lean's own hosts answer to, so clients configured for Lean reach the mock unchanged. */
+/**
+ * Names Lean's own hosts answer to, so clients configured for Lean reach the mock unchanged: the
+ * API, mTLS and OAuth hosts of both regions (UAE, and KSA's `.sa` ones; the sandbox's region data
+ * lists the same names, and a test keeps the two in step).
+ */
 export const DEFAULT_SERVER_HOSTS: readonly string[] = [
   'localhost',
   '127.0.0.1',
   '::1',
   'mtls.sandbox.leantech.me',
   'sandbox.leantech.me',
+  'auth.sandbox.leantech.me',
+  'mtls.sandbox.sa.leantech.me',
+  'sandbox.sa.leantech.me',
+  'auth.sandbox.sa.leantech.me',
 ];
 
 export const DEFAULT_P12_PASSWORD = 'lean-mock';

@@ -27,6 +27,10 @@ const DEFAULT_SANS = [
   'IP Address:0:0:0:0:0:0:0:1',
   'DNS:mtls.sandbox.leantech.me',
   'DNS:sandbox.leantech.me',
+  'DNS:auth.sandbox.leantech.me',
+  'DNS:mtls.sandbox.sa.leantech.me',
+  'DNS:sandbox.sa.leantech.me',
+  'DNS:auth.sandbox.sa.leantech.me',
 ];
 const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;

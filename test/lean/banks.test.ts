@@ -8,10 +8,10 @@ const banks = loadBanks();
 const app = appWith(createBanksRouter({ banks }));
 const ids = (body: Bank[]): string[] => body.map((bank) => bank.identifier);
 
-const MOCK_BANKS = ['LEAN_OF_RETAIL_UAE', 'LEAN_SME_MB1_UAE', 'LEANMB1_SAU', 'LEA1_SAMAOB_SAU'];
+const MOCK_BANKS = ['LEAN_OF_RETAIL_UAE', 'LEAN_SME_MB1_UAE', 'LEANMB1_SAU', 'LEA1_SAMAOB_SAU', 'LEA2_SAMAOB_SAU'];
 const REAL_BANKS = ['ENBD_UAE', 'FAB_UAE', 'ADCB_UAE', 'HSBC_UAE', 'ALINMA_SAU', 'RIYADBANK'];
 const UAE = ['LEAN_OF_RETAIL_UAE', 'LEAN_SME_MB1_UAE', 'ENBD_UAE', 'FAB_UAE', 'ADCB_UAE', 'HSBC_UAE'];
-const KSA = ['LEANMB1_SAU', 'LEA1_SAMAOB_SAU', 'ALINMA_SAU', 'RIYADBANK'];
+const KSA = ['LEANMB1_SAU', 'LEA1_SAMAOB_SAU', 'LEA2_SAMAOB_SAU', 'ALINMA_SAU', 'RIYADBANK'];
 
 describe('the banks fixture', () => {
   it('holds the sandbox mock banks and the real banks, each identifier once', () => {
@@ -45,7 +45,7 @@ describe('GET /banks/v1', () => {
   it('lists every bank, in fixture order, each with every field of the schema', async () => {
     const res = await request(app).get('/banks/v1').expect(200).expect('content-type', /application\/json/);
     expect(Array.isArray(res.body)).toBe(true);
-    expect(res.body).toHaveLength(10);
+    expect(res.body).toHaveLength(11);
     expect(BanksSchema.parse(res.body)).toEqual(banks);
     expect(ids(res.body)).toEqual(ids(banks));
   });
@@ -61,7 +61,7 @@ describe('GET /banks/v1', () => {
 
   it('accepts the trailing slash', async () => {
     const res = await request(app).get('/banks/v1/').expect(200);
-    expect(res.body).toHaveLength(10);
+    expect(res.body).toHaveLength(11);
   });
 
   it('filters by account_types against each bank’s account_type', async () => {
@@ -80,7 +80,7 @@ describe('GET /banks/v1', () => {
 
   it('filters by connection_types, the third list filter of Lean’s schema', async () => {
     const res = await request(app).get('/banks/v1?connection_types=OPEN_BANKING').expect(200);
-    expect(ids(res.body).sort()).toEqual(['ALINMA_SAU', 'LEA1_SAMAOB_SAU', 'LEAN_OF_RETAIL_UAE', 'RIYADBANK']);
+    expect(ids(res.body).sort()).toEqual(['ALINMA_SAU', 'LEA1_SAMAOB_SAU', 'LEA2_SAMAOB_SAU', 'LEAN_OF_RETAIL_UAE', 'RIYADBANK']);
   });
 
   it('treats a list as "any of", given comma-separated or as repeated parameters', async () => {
@@ -101,7 +101,7 @@ describe('GET /banks/v1', () => {
 
   it('ignores unknown query parameters and empty filters', async () => {
     const res = await request(app).get('/banks/v1?colour=blue&account_types=').expect(200);
-    expect(res.body).toHaveLength(10);
+    expect(res.body).toHaveLength(11);
   });
 
   it.each([

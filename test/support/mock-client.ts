@@ -41,6 +41,8 @@ export interface CallOptions {
   tls?: '1.2' | '1.3';
   /** Trust bundle; default the PKI's chain. */
   ca?: string;
+  /** The name the client asks for (SNI) and checks the server certificate against; default localhost. */
+  servername?: string;
 }
 
 /** One HTTPS request on a fresh connection (no agent), resolving with the reply or the client-side error. */
@@ -55,7 +57,7 @@ export function call(url: string, pki: LeanPki, identity: Presented, options: Ca
         ca: options.ca ?? pki.chainPem,
         cert: identity.cert,
         key: identity.key,
-        servername: 'localhost',
+        servername: options.servername ?? 'localhost',
         minVersion: version,
         maxVersion: version,
         agent: false,

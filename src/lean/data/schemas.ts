@@ -11,6 +11,8 @@ const timestamp = z.iso.datetime();
 const date = z.iso.date();
 const currency = z.string().regex(/^[A-Z]{3}$/);
 const creditDebit = z.enum(['CREDIT', 'DEBIT', 'UNSUPPORTED']);
+/** Carried by the objects of regions whose banks report it (KSA); Lean records it as null. */
+const regionalData = z.record(z.string(), z.unknown()).nullable().optional();
 
 export const MoneySchema = z.strictObject({ currency, amount: z.number() });
 
@@ -40,6 +42,7 @@ export const AccountSchema = z.strictObject({
   maturity_date: z.string().nullable(),
   account: z.array(z.strictObject({ scheme_name: z.string(), identification: z.string(), name: z.string() })),
   servicer: z.strictObject({ scheme_name: z.enum(['BICFI', 'OTHER', 'UNSUPPORTED']), identification: z.string() }),
+  regional_data: regionalData,
 });
 
 export const BalanceSchema = z.strictObject({
@@ -50,6 +53,7 @@ export const BalanceSchema = z.strictObject({
   type: z.string(),
   date_time: timestamp.nullable(),
   credit_line: z.array(z.strictObject({ included: z.boolean(), amount: MoneySchema, type: z.string() })),
+  regional_data: regionalData,
 });
 
 const agent = z.strictObject({
@@ -92,6 +96,7 @@ export const TransactionSchema = z.strictObject({
   sub_transaction_type: z.string().optional(),
   payment_modes: z.string().nullable().optional(),
   flags: z.array(z.string()).optional(),
+  regional_data: regionalData,
 });
 
 export const IdentitySchema = z.strictObject({
@@ -110,6 +115,7 @@ export const IdentitySchema = z.strictObject({
   party_type: z.enum(['DELEGATE', 'JOINT', 'SOLE', 'UNSUPPORTED']).optional(),
   party_id: z.string().optional(),
   party_number: z.string().optional(),
+  regional_data: regionalData,
 });
 
 export const BeneficiarySchema = z.strictObject({
@@ -125,7 +131,8 @@ export const BeneficiarySchema = z.strictObject({
     name: z.string(),
   }),
   reference: z.string(),
-  supplementary_data: z.record(z.string(), z.string()).optional(),
+  supplementary_data: z.record(z.string(), z.string()).nullable().optional(),
+  regional_data: regionalData,
 });
 
 const frequency = z.enum(['MONTHLY', 'QUARTERLY', 'HALF_YEARLY', 'ANNUAL', 'FORTNIGHTLY', 'DAILY', 'WEEKLY', 'NOT_KNOWN', 'UNSUPPORTED']);
@@ -140,6 +147,7 @@ export const DirectDebitSchema = z.strictObject({
   mandate_identification: z.string(),
   previous_payment_date_time: timestamp,
   previous_payment_amount: MoneySchema,
+  regional_data: regionalData,
 });
 
 const creditorAgent = z.strictObject({
@@ -159,9 +167,11 @@ export const ScheduledPaymentSchema = z.strictObject({
   scheduled_type: z.enum(['ARRIVAL', 'EXECUTION', 'UNSUPPORTED']),
   scheduled_payment_date_time: timestamp,
   debtor_reference: z.string(),
+  reference: z.string().nullable().optional(),
   instructed_amount: MoneySchema,
   creditor_agent: creditorAgent,
   creditor_account: creditorAccount,
+  regional_data: regionalData,
 });
 
 export const StandingOrderSchema = z.strictObject({
@@ -188,6 +198,7 @@ export const StandingOrderSchema = z.strictObject({
   final_payment_amount: MoneySchema.nullable(),
   creditor_agent: creditorAgent,
   creditor_account: creditorAccount,
+  regional_data: regionalData,
 });
 
 const meta = z.record(z.string(), z.string()).nullable();

@@ -1,10 +1,11 @@
 import type { SeededRandom } from '../random.js';
-import { digits, uuid } from './ids.js';
+import { alphanumerics, digits, uuid } from './ids.js';
 import type { Account, Entity, EntityPermissions, Identity } from '../store/records.js';
 import { addMonths, DAY, isoDate, isoDateTime, randomFils, randomShare } from './calendar.js';
 import { iban } from './iban.js';
 import type { Bounds } from './ledger.js';
 import { LIABILITIES, type AccountSpec, type AccountSubType, type BankProfile } from './profile.js';
+import { carries, withRegionalFields, type Region } from './regions.js';
 
 const CARD_PRODUCTS: ReadonlySet<AccountSubType> = new Set(['CREDIT', 'CHARGE_CARD', 'PREPAID']);
 
@@ -16,6 +17,8 @@ export interface Holder {
   gender: 'MALE' | 'FEMALE';
   /** "Mohammed Ahmed Al Mansoori" */
   name: string;
+  /** The identity document the holder's national id is (one of the region's). */
+  document: string;
 }
 
 /** One account before it becomes a record: its numbers, its opening state and its limits. */
@@ -39,14 +42,15 @@ export interface AccountPlan {
 }
 
 export function pickHolder(random: SeededRandom, profile: BankProfile): Holder {
-  const { first_name: first, middle_name: middle, last_name: last, gender } = random.pick(profile.holders);
-  return { first, middle, last, gender, name: `${first} ${middle} ${last}` };
+  const { first_name: first, middle_name: middle, last_name: last, gender, document } = random.pick(profile.holders);
+  return { first, middle, last, gender, name: `${first} ${middle} ${last}`, document: document ?? Object.keys(profile.region.identityDocuments)[0]! };
 }
 
 /** Every account of the profile, opened before the year of history starts. */
 export function planAccounts(random: SeededRandom, profile: BankProfile, asOf: number, historyStart: number): AccountPlan[] {
+  const { iban: format } = profile.region;
   return profile.accounts.map((spec) => {
-    const accountNumber = digits(random, 16);
+    const accountNumber = format.accountAlphabet === 'digits' ? digits(random, format.accountLength) : alphanumerics(random, format.accountLength);
     const bban = `${profile.iban_bank_code}${accountNumber}`;
     const cardLast4 = spec.card_bin ? digits(random, 4) : null;
     const openedAt = Math.min(asOf - Math.round(randomShare(random, spec.years_open) * 365.25) * DAY, historyStart - DAY);
@@ -61,7 +65,7 @@ export function planAccounts(random: SeededRandom, profile: BankProfile, asOf: n
       accountId: uuid(random),
       iban: iban(profile.country, bban),
       bban,
-      pan: spec.card_bin && cardLast4 ? `${spec.card_bin}******${cardLast4}` : null,
+      pan: spec.card_bin && cardLast4 ? `${profile.region.panMask === 'bin' ? spec.card_bin : '******'}******${cardLast4}` : null,
       last4: cardLast4 ?? accountNumber.slice(-4),
       openedAt,
       maturityAt: termYears === null ? null : addMonths(openedAt, termYears * 12),
@@ -88,30 +92,39 @@ function boundsOf(subType: AccountSubType, opening: number, limit: number | null
   }
 }
 
+/** How the account's identifications are named, and the holder's short name, as the region's banks write them. */
+export function accountLabels(plan: AccountPlan, holder: Holder, region: Region): { label: string; shortName: string; description: string } {
+  if (region.accountLabels === 'holder') return { label: holder.name, shortName: holder.first, description: plan.spec.description };
+  const shortName = `${holder.first} ${holder.last}`;
+  const label = `${shortName} ${plan.spec.nickname}`;
+  return { label, shortName, description: label };
+}
+
 export function accountRecord(plan: AccountPlan, entityId: string, holder: Holder, profile: BankProfile): Account {
+  const { label, shortName, description } = accountLabels(plan, holder, profile.region);
   const identifications: Account['account'] = [
-    { scheme_name: 'IBAN', identification: plan.iban, name: holder.name },
-    { scheme_name: 'BBAN', identification: plan.bban, name: holder.name },
+    { scheme_name: 'IBAN', identification: plan.iban, name: label },
+    { scheme_name: 'BBAN', identification: plan.bban, name: label },
   ];
   // A current account's debit card is not how the account is identified; a card product's number is.
-  if (plan.pan && CARD_PRODUCTS.has(plan.subType)) identifications.push({ scheme_name: 'PAN', identification: plan.pan, name: holder.name });
-  return {
+  if (plan.pan && CARD_PRODUCTS.has(plan.subType)) identifications.push({ scheme_name: 'PAN', identification: plan.pan, name: label });
+  return withRegionalFields(profile.region, 'account', {
     entity_id: entityId,
     account_id: plan.accountId,
     account_holder_name: holder.name,
-    account_holder_short_name: holder.first,
+    account_holder_short_name: shortName,
     status: 'ENABLED',
     status_update_date_time: isoDateTime(plan.openedAt),
-    currency: profile.currency,
+    currency: profile.region.currency,
     account_type: profile.account_type,
     account_sub_type: plan.subType,
     nickname: plan.spec.nickname,
-    description: plan.spec.description,
+    description,
     opening_date: isoDate(plan.openedAt),
     maturity_date: plan.maturityAt === null ? null : isoDateTime(plan.maturityAt),
     account: identifications,
     servicer: { scheme_name: profile.servicer.scheme_name, identification: profile.servicer.identification },
-  };
+  });
 }
 
 export const ALL_PERMISSIONS: EntityPermissions = {
@@ -126,7 +139,60 @@ export const ALL_PERMISSIONS: EntityPermissions = {
   beneficiaries: true,
 };
 
-/** The entity, with the account-access consent an Open Finance bank grants for a year. */
+interface ConsentContext {
+  random: SeededRandom;
+  profile: BankProfile;
+  plans: readonly AccountPlan[];
+  holder: Holder;
+  asOf: number;
+  historyStart: number;
+}
+
+/** The consent each region's scheme reports: a year of account access over every account. */
+const CONSENTS: Record<Region['consent'], (context: ConsentContext) => Record<string, unknown>> = {
+  'uae-open-finance': ({ random, profile, plans, holder, asOf, historyStart }) => ({
+    id: uuid(random),
+    bank_consent_id: `aac-${uuid(random)}`,
+    bank_identifier: profile.bank_identifier,
+    consent_type: 'ACCOUNT_ACCESS',
+    consent_status: 'ACTIVE',
+    standard_consent_status: 'AUTHORISED',
+    permissions: { ...ALL_PERMISSIONS },
+    creation_date_time: isoDateTime(asOf),
+    status_update_date_time: isoDateTime(asOf),
+    expiration_date_time: isoDateTime(asOf + 365 * DAY),
+    transaction_from_date_time: isoDateTime(historyStart),
+    transaction_to_date_time: isoDateTime(asOf + 365 * DAY),
+    accounts: plans.map((plan) => ({ scheme_name: 'IBAN', identification: plan.iban, name: holder.name })),
+  }),
+  // As Lean's recorded SAMA entities: a numeric bank consent id, the scheme's own fields null, and
+  // each account listed by IBAN, by account number and (cards) by masked card number.
+  'sama-open-banking': ({ random, profile, plans, holder, asOf, historyStart }) => ({
+    id: uuid(random),
+    bank_consent_id: String(random.int(100_000, 999_999)),
+    bank_identifier: null,
+    consent_type: null,
+    consent_status: 'ACTIVE',
+    standard_consent_status: null,
+    permissions: { ...ALL_PERMISSIONS },
+    creation_date_time: isoDateTime(asOf),
+    status_update_date_time: isoDateTime(asOf),
+    expiration_date_time: isoDateTime(asOf + 365 * DAY),
+    transaction_from_date_time: isoDateTime(historyStart),
+    transaction_to_date_time: isoDateTime(asOf + 365 * DAY),
+    accounts: plans.flatMap((plan) => {
+      const { label } = accountLabels(plan, holder, profile.region);
+      const card = plan.pan && CARD_PRODUCTS.has(plan.subType) ? [{ scheme_name: 'MASKED_PAN', identification: plan.pan, name: null, secondary_identification: null }] : [];
+      return [
+        { scheme_name: 'IBAN', identification: plan.iban, name: label, secondary_identification: null },
+        ...card,
+        { scheme_name: 'ACCOUNT_NUMBER', identification: plan.bban.slice(profile.iban_bank_code.length), name: label, secondary_identification: null },
+      ];
+    }),
+  }),
+};
+
+/** The entity, with the account-access consent its bank grants for a year. */
 export function entityRecord(
   random: SeededRandom,
   ids: { entityId: string; customerId: string },
@@ -143,24 +209,14 @@ export function entityRecord(
     permissions: { ...ALL_PERMISSIONS },
     bank_type: profile.bank_type,
     created_at: isoDateTime(asOf),
-    consents: [
-      {
-        id: uuid(random),
-        bank_consent_id: `aac-${uuid(random)}`,
-        bank_identifier: profile.bank_identifier,
-        consent_type: 'ACCOUNT_ACCESS',
-        consent_status: 'ACTIVE',
-        standard_consent_status: 'AUTHORISED',
-        permissions: { ...ALL_PERMISSIONS },
-        creation_date_time: isoDateTime(asOf),
-        status_update_date_time: isoDateTime(asOf),
-        expiration_date_time: isoDateTime(asOf + 365 * DAY),
-        transaction_from_date_time: isoDateTime(historyStart),
-        transaction_to_date_time: isoDateTime(asOf + 365 * DAY),
-        accounts: plans.map((plan) => ({ scheme_name: 'IBAN', identification: plan.iban, name: holder.name })),
-      },
-    ],
+    consents: [CONSENTS[profile.region.consent]({ random, profile, plans, holder, asOf, historyStart })],
   };
+}
+
+/** The holder's national id: the document's leading digits, then digits to its length. */
+function nationalId(random: SeededRandom, holder: Holder, region: Region): string {
+  const document = region.identityDocuments[holder.document]!;
+  return `${document.leading}${digits(random, document.digits - document.leading.length)}`;
 }
 
 export function identityRecord(random: SeededRandom, entityId: string, holder: Holder, profile: BankProfile, asOf: number): Identity {
@@ -168,11 +224,14 @@ export function identityRecord(random: SeededRandom, entityId: string, holder: H
   const villa = home.building_type === 'Villa';
   const unit = villa ? String(random.int(1, 120)) : `${random.int(1, 45)}${String(random.int(1, 12)).padStart(2, '0')}`;
   const streetAddress = `${villa ? 'Villa ' : ''}${unit} ${home.building_name}, ${home.street}`;
-  const mobile = `+9715${random.pick(['0', '2', '4', '5', '6', '8'])}${digits(random, 7)}`;
+  const { mobile: phone } = profile.region;
+  const mobile = `${phone.prefix}${random.pick(phone.operators)}${digits(random, phone.rest)}`;
   const born = new Date(asOf);
   const birth = Date.UTC(born.getUTCFullYear() - random.int(25, 55), random.int(0, 11), random.int(1, 28));
   const partyNumber = digits(random, 16);
-  return {
+  // Drawn from its own fork, and only where the region's identities carry it, so other regions' bytes stay as they were.
+  const extras = carries(profile.region, 'identity', 'national_id') ? { national_id: nationalId(random.fork('document'), holder, profile.region) } : {};
+  return withRegionalFields(profile.region, 'identity', {
     entity_id: entityId,
     full_legal_name: holder.name.toUpperCase(),
     name: holder.first.toUpperCase(),
@@ -194,5 +253,5 @@ export function identityRecord(random: SeededRandom, entityId: string, holder: H
     party_id: `PT_${partyNumber}`,
     party_number: partyNumber,
     legal_structure: '',
-  };
+  }, extras);
 }

@@ -2,10 +2,11 @@ import type { SeededRandom } from '../random.js';
 import type { CreditDebit } from '../store/records.js';
 import type { AccountPlan } from './accounts.js';
 import { monthly, monthLabel, randomFils, randomShare, scattered } from './calendar.js';
-import type { Leg, LegDetails, Posting } from './ledger.js';
+import type { Counterparty, Leg, LegDetails, Posting, TransactionKind } from './ledger.js';
 import { STANDING_ORDER_HOUR, type DirectDebitPlan, type StandingOrderPlan } from './mandates.js';
 import type { Payee } from './payees.js';
 import type { AccountSubType, BankProfile, Spending } from './profile.js';
+import { fill } from './regions.js';
 
 /**
  * A year of a salaried customer's banking, as postings: the salary, card spending, cash, bills,
@@ -52,6 +53,23 @@ function account(context: ActivityContext, subType: AccountSubType): AccountPlan
   return context.accounts.get(subType)!;
 }
 
+/** The products of a list the bank actually has (a region's banks do not all carry every product). */
+function present<T extends AccountSubType>(context: ActivityContext, subTypes: readonly T[]): T[] {
+  return subTypes.filter((subType) => context.accounts.has(subType));
+}
+
+const kind = (type: TransactionKind['type'], subType: TransactionKind['subType']): TransactionKind => ({ type, subType });
+
+/** Another of the customer's own accounts, as the other side of a transfer. */
+function own(context: ActivityContext, plan: AccountPlan): Counterparty {
+  const { servicer } = context.profile;
+  return { iban: plan.iban, name: plan.spec.nickname, bic: servicer.identification, bank: servicer.name };
+}
+
+function payeeParty(payee: Payee): Counterparty {
+  return { iban: payee.iban, name: payee.spec.name, bic: payee.bank.bic, bank: payee.bank.name };
+}
+
 /**
  * What leaves the current account in an average month (fils): its own spending and bills, the
  * cards it settles, the loans, wallets and savings it feeds.
@@ -87,15 +105,19 @@ function salary(context: ActivityContext): Posting[] {
   return monthly(random, context.start, context.end, day, 1, [3, 6]).map((at) => ({
     at,
     amount,
-    legs: [leg('CURRENT', 'CREDIT', `SALARY CREDIT ${employer} WPS ${monthLabel(at)}`, 'Received Credit Transfers', 'Salary')],
+    legs: [
+      leg('CURRENT', 'CREDIT', fill(context.profile.region.statements.salary, { employer, month: monthLabel(at) }), 'Received Credit Transfers', 'Salary', {
+        kind: kind('LOCAL_BANK_TRANSFER', 'DEPOSIT'),
+      }),
+    ],
   }));
 }
 
-const CHANNELS: Record<Spending['channel'], { prefix: string; code: string; subCode: string; card: boolean }> = {
-  POS: { prefix: 'POS PURCHASE', code: 'Card Payments', subCode: 'POS Purchase', card: true },
-  ECOMMERCE: { prefix: 'ONLINE PURCHASE', code: 'Card Payments', subCode: 'Online Purchase', card: true },
-  WALLET: { prefix: 'WALLET PAYMENT', code: 'Wallet Payments', subCode: 'Merchant Payment', card: false },
-  BILL: { prefix: 'BILL PAYMENT', code: 'Payments', subCode: 'Bill Payment', card: false },
+const CHANNELS: Record<Spending['channel'], { prefix: string; code: string; subCode: string; card: boolean; kind: TransactionKind }> = {
+  POS: { prefix: 'POS PURCHASE', code: 'Card Payments', subCode: 'POS Purchase', card: true, kind: kind('POS', 'PURCHASE') },
+  ECOMMERCE: { prefix: 'ONLINE PURCHASE', code: 'Card Payments', subCode: 'Online Purchase', card: true, kind: kind('E_COMMERCE', 'PURCHASE') },
+  WALLET: { prefix: 'WALLET PAYMENT', code: 'Wallet Payments', subCode: 'Merchant Payment', card: false, kind: kind('E_COMMERCE', 'PURCHASE') },
+  BILL: { prefix: 'BILL PAYMENT', code: 'Payments', subCode: 'Bill Payment', card: false, kind: kind('BILL_PAYMENTS', 'NOT_APPLICABLE') },
 };
 
 function spending(context: ActivityContext): Posting[] {
@@ -113,6 +135,7 @@ function spending(context: ActivityContext): Posting[] {
           leg(entry.account, 'DEBIT', `${channel.prefix} ${merchant.name}${where}`, channel.code, channel.subCode, {
             merchant: { merchant_category_code: merchant.mcc, merchant_name: merchant.name },
             card: channel.card,
+            kind: channel.kind,
           }),
         ],
       };
@@ -128,7 +151,11 @@ function cash(context: ActivityContext): Posting[] {
     at,
     // Cash machines pay out in hundreds.
     amount: random.int(Math.ceil(atm.amount.min / 100), Math.floor(atm.amount.max / 100)) * 10_000,
-    legs: [leg('CURRENT', 'DEBIT', `ATM CASH WITHDRAWAL ${random.pick(atm.locations)} CARD XXXX${card}`, 'Counter Transactions', 'Cash Withdrawal')],
+    legs: [
+      leg('CURRENT', 'DEBIT', `ATM CASH WITHDRAWAL ${random.pick(atm.locations)} CARD XXXX${card}`, 'Counter Transactions', 'Cash Withdrawal', {
+        kind: kind('ATM', 'WITHDRAWAL'),
+      }),
+    ],
   }));
 }
 
@@ -144,7 +171,8 @@ function transfers(context: ActivityContext): Posting[] {
     const [information, subCode] = payee.international
       ? [`INTERNATIONAL TRANSFER TO ${payee.spec.name.toUpperCase()} ${payee.bank.bic} REF ${payee.spec.reference}`, 'Cross-Border Credit Transfer']
       : [`OUTWARD TRANSFER TO ${payee.spec.name.toUpperCase()} ${payee.bank.name.toUpperCase()} REF ${payee.spec.reference}`, 'Domestic Credit Transfer'];
-    return times.map((at) => ({ at, amount: randomFils(random, plan.amount), legs: [leg('CURRENT', 'DEBIT', information, 'Issued Credit Transfers', subCode)] }));
+    const extra = { kind: kind(payee.international ? 'INTERNATIONAL_TRANSFER' : 'LOCAL_BANK_TRANSFER', 'MONEY_TRANSFER'), counterparty: payeeParty(payee) };
+    return times.map((at) => ({ at, amount: randomFils(random, plan.amount), legs: [leg('CURRENT', 'DEBIT', information, 'Issued Credit Transfers', subCode, extra)] }));
   });
 }
 
@@ -156,7 +184,10 @@ function bills(context: ActivityContext): Posting[] {
       at,
       amount: Math.round(randomFils(random, plan.spec.amount) * (SUMMER.has(new Date(at).getUTCMonth()) ? plan.spec.summer_factor : 1)),
       legs: [
-        leg('CURRENT', 'DEBIT', `DIRECT DEBIT ${plan.spec.statement_name} ${plan.mandate}`, 'Issued Direct Debits', 'Direct Debit Payment', { source: plan.source }),
+        leg('CURRENT', 'DEBIT', fill(context.profile.region.statements.bill, { biller: plan.spec.statement_name, mandate: plan.mandate }), 'Issued Direct Debits', 'Direct Debit Payment', {
+          source: plan.source,
+          kind: kind('BILL_PAYMENTS', 'NOT_APPLICABLE'),
+        }),
       ],
     }));
   });
@@ -175,10 +206,23 @@ function standingOrders(context: ActivityContext): Posting[] {
         amount: plan.amount,
         legs: target
           ? [
-              leg('CURRENT', 'DEBIT', `STANDING ORDER ${plan.spec.reference} TO ACCOUNT XXXX${account(context, target).last4}`, 'Account Transfers', 'Internal Transfer', { source: plan.source }),
-              leg(target, 'CREDIT', `TRANSFER FROM ACCOUNT XXXX${current.last4} ${plan.spec.reference}`, 'Account Transfers', 'Internal Transfer'),
+              leg('CURRENT', 'DEBIT', `STANDING ORDER ${plan.spec.reference} TO ACCOUNT XXXX${account(context, target).last4}`, 'Account Transfers', 'Internal Transfer', {
+                source: plan.source,
+                kind: kind('SAME_BANK_TRANSFER', 'MONEY_TRANSFER'),
+                counterparty: own(context, account(context, target)),
+              }),
+              leg(target, 'CREDIT', `TRANSFER FROM ACCOUNT XXXX${current.last4} ${plan.spec.reference}`, 'Account Transfers', 'Internal Transfer', {
+                kind: kind('SAME_BANK_TRANSFER', 'DEPOSIT'),
+                counterparty: own(context, current),
+              }),
             ]
-          : [leg('CURRENT', 'DEBIT', `STANDING ORDER ${plan.spec.reference} TO ${plan.account.name.toUpperCase()}`, 'Issued Credit Transfers', 'Standing Order', { source: plan.source })],
+          : [
+              leg('CURRENT', 'DEBIT', `STANDING ORDER ${plan.spec.reference} TO ${plan.account.name.toUpperCase()}`, 'Issued Credit Transfers', 'Standing Order', {
+                source: plan.source,
+                kind: kind('LOCAL_BANK_TRANSFER', 'MONEY_TRANSFER'),
+                counterparty: { iban: plan.account.identification, name: plan.account.name, bic: plan.agent.identification, bank: plan.agent.name },
+              }),
+            ],
       }));
   });
 }
@@ -186,7 +230,7 @@ function standingOrders(context: ActivityContext): Posting[] {
 /** Card bills paid from the current account: a share of what is owed, or all of it for a charge card. */
 function settlements(context: ActivityContext): Posting[] {
   const current = account(context, 'CURRENT');
-  return (['CREDIT', 'CHARGE_CARD'] as const).flatMap((subType) => {
+  return present(context, ['CREDIT', 'CHARGE_CARD'] as const).flatMap((subType) => {
     const card = account(context, subType);
     const random = context.random.fork(`settlement:${subType}`);
     const share = card.spec.repayment_share!;
@@ -196,8 +240,14 @@ function settlements(context: ActivityContext): Posting[] {
         at,
         amount: (balanceOf: (a: AccountSubType) => number) => Math.round(-balanceOf(subType) * portion),
         legs: [
-          leg('CURRENT', 'DEBIT', `CARD PAYMENT ${card.spec.nickname.toUpperCase()} XXXX${card.last4}`, 'Account Transfers', 'Card Repayment'),
-          leg(subType, 'CREDIT', `PAYMENT RECEIVED FROM ACCOUNT XXXX${current.last4} - THANK YOU`, 'Card Payments', 'Card Repayment'),
+          leg('CURRENT', 'DEBIT', `CARD PAYMENT ${card.spec.nickname.toUpperCase()} XXXX${card.last4}`, 'Account Transfers', 'Card Repayment', {
+            kind: kind('SAME_BANK_TRANSFER', 'MONEY_TRANSFER'),
+            counterparty: own(context, card),
+          }),
+          leg(subType, 'CREDIT', `PAYMENT RECEIVED FROM ACCOUNT XXXX${current.last4} - THANK YOU`, 'Card Payments', 'Card Repayment', {
+            kind: kind('SAME_BANK_TRANSFER', 'DEPOSIT'),
+            counterparty: own(context, current),
+          }),
         ],
       };
     });
@@ -206,7 +256,7 @@ function settlements(context: ActivityContext): Posting[] {
 
 function topUps(context: ActivityContext): Posting[] {
   const current = account(context, 'CURRENT');
-  return (['PREPAID', 'EMONEY'] as const).flatMap((subType) => {
+  return present(context, ['PREPAID', 'EMONEY'] as const).flatMap((subType) => {
     const wallet = account(context, subType);
     const plan = wallet.spec.top_up!;
     const random = context.random.fork(`top-up:${subType}`);
@@ -218,8 +268,14 @@ function topUps(context: ActivityContext): Posting[] {
         at,
         amount: Math.round(randomFils(random, plan.amount) / 5_000) * 5_000,
         legs: [
-          leg('CURRENT', 'DEBIT', `TOP-UP ${wallet.spec.nickname.toUpperCase()} XXXX${wallet.last4}`, 'Account Transfers', 'Top-up'),
-          leg(subType, 'CREDIT', `TOP-UP FROM ACCOUNT XXXX${current.last4}`, 'Account Transfers', 'Top-up'),
+          leg('CURRENT', 'DEBIT', `TOP-UP ${wallet.spec.nickname.toUpperCase()} XXXX${wallet.last4}`, 'Account Transfers', 'Top-up', {
+            kind: kind('SAME_BANK_TRANSFER', 'MONEY_TRANSFER'),
+            counterparty: own(context, wallet),
+          }),
+          leg(subType, 'CREDIT', `TOP-UP FROM ACCOUNT XXXX${current.last4}`, 'Account Transfers', 'Top-up', {
+            kind: kind('SAME_BANK_TRANSFER', 'DEPOSIT'),
+            counterparty: own(context, current),
+          }),
         ],
       }));
   });
@@ -228,7 +284,7 @@ function topUps(context: ActivityContext): Posting[] {
 /** Instalments from the current account, and the month's interest charged on what is still owed. */
 function loans(context: ActivityContext): Posting[] {
   const current = account(context, 'CURRENT');
-  return (['MORTGAGE', 'PERSONAL_LOAN'] as const).flatMap((subType) => {
+  return present(context, ['MORTGAGE', 'PERSONAL_LOAN'] as const).flatMap((subType) => {
     const loan = account(context, subType);
     const random = context.random.fork(`loan:${subType}`);
     const monthlyRate = loan.spec.annual_rate_percent! / 100 / 12;
@@ -236,14 +292,20 @@ function loans(context: ActivityContext): Posting[] {
       at,
       amount: loan.installment!,
       legs: [
-        leg('CURRENT', 'DEBIT', `LOAN INSTALMENT ${loan.spec.nickname.toUpperCase()} XXXX${loan.last4}`, 'Loans', 'Repayment'),
-        leg(subType, 'CREDIT', `INSTALMENT RECEIVED FROM ACCOUNT XXXX${current.last4}`, 'Loans', 'Repayment'),
+        leg('CURRENT', 'DEBIT', `LOAN INSTALMENT ${loan.spec.nickname.toUpperCase()} XXXX${loan.last4}`, 'Loans', 'Repayment', {
+          kind: kind('SAME_BANK_TRANSFER', 'MONEY_TRANSFER'),
+          counterparty: own(context, loan),
+        }),
+        leg(subType, 'CREDIT', `INSTALMENT RECEIVED FROM ACCOUNT XXXX${current.last4}`, 'Loans', 'Repayment', {
+          kind: kind('SAME_BANK_TRANSFER', 'DEPOSIT'),
+          counterparty: own(context, current),
+        }),
       ],
     }));
     const interest = monthly(random, context.start, context.end, 28, 1, [20, 21]).map((at) => ({
       at,
       amount: (balanceOf: (a: AccountSubType) => number) => Math.round(-balanceOf(subType) * monthlyRate),
-      legs: [leg(subType, 'DEBIT', `INTEREST CHARGED ${monthLabel(at)}`, 'Loans', 'Interest Charge')],
+      legs: [leg(subType, 'DEBIT', `INTEREST CHARGED ${monthLabel(at)}`, 'Loans', 'Interest Charge', { kind: kind('OTHER', 'NOT_APPLICABLE') })],
     }));
     return [...instalments, ...interest];
   });
@@ -259,6 +321,10 @@ function savingsInterest(context: ActivityContext): Posting[] {
     .map((at) => ({
       at,
       amount: (balanceOf: (a: AccountSubType) => number) => Math.round(balanceOf('SAVINGS') * quarterlyRate),
-      legs: [leg('SAVINGS', 'CREDIT', `INTEREST CREDIT Q${Math.floor(new Date(at).getUTCMonth() / 3) + 1} ${new Date(at).getUTCFullYear()}`, 'Interest', 'Interest Credit')],
+      legs: [
+        leg('SAVINGS', 'CREDIT', `INTEREST CREDIT Q${Math.floor(new Date(at).getUTCMonth() / 3) + 1} ${new Date(at).getUTCFullYear()}`, 'Interest', 'Interest Credit', {
+          kind: kind('OTHER', 'DEPOSIT'),
+        }),
+      ],
     }));
 }

@@ -46,7 +46,7 @@ export function generateBankData(request: BankDataRequest): BankData {
   const { random, profile, entityId, customerId } = request;
   const asOf = request.asOf.getTime();
   const start = asOf - HISTORY_DAYS * DAY;
-  const currency = profile.currency;
+  const { region } = profile;
 
   const holder = pickHolder(random.fork('holder'), profile);
   const plans = planAccounts(random.fork('accounts'), profile, asOf, start);
@@ -62,15 +62,16 @@ export function generateBankData(request: BankDataRequest): BankData {
   const currentEntries = entriesOf('CURRENT');
 
   const statements = random.fork('statements');
+  const details = { random: random.fork('transaction-details'), region, holderName: holder.name, servicer: profile.servicer };
   return {
     entity: entityRecord(random.fork('entity'), { entityId, customerId }, profile, plans, holder, asOf, start),
     identity: identityRecord(random.fork('identity'), entityId, holder, profile, asOf),
     accounts: plans.map((plan) => accountRecord(plan, entityId, holder, profile)),
-    balances: plans.flatMap((plan) => balanceRecords({ account: plan, entries: entriesOf(plan.subType), asOf, currency })),
-    transactions: plans.flatMap((plan) => transactionRecords(statements, { entityId, account: plan, entries: entriesOf(plan.subType), asOf, currency })),
-    beneficiaries: beneficiaryRecords(random.fork('beneficiaries'), payees, current, holder),
-    directDebits: directDebitRecords(random.fork('direct-debit-records'), directDebits, { entityId, account: current, entries: currentEntries, asOf, currency }),
+    balances: plans.flatMap((plan) => balanceRecords({ entityId, account: plan, entries: entriesOf(plan.subType), asOf, region })),
+    transactions: plans.flatMap((plan) => transactionRecords(statements, { entityId, account: plan, entries: entriesOf(plan.subType), asOf, region, details })),
+    beneficiaries: beneficiaryRecords(random.fork('beneficiaries'), payees, current, holder, region),
+    directDebits: directDebitRecords(random.fork('direct-debit-records'), directDebits, { entityId, account: current, entries: currentEntries, asOf, region }),
     scheduledPayments: scheduledPaymentRecords(random.fork('scheduled-payments'), { profile, payees, entityId, account: current, holder, asOf }),
-    standingOrders: standingOrderRecords(standingOrders, { account: current, entries: currentEntries, asOf, currency }),
+    standingOrders: standingOrderRecords(standingOrders, { account: current, entries: currentEntries, asOf, region }),
   };
 }

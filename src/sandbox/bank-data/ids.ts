@@ -26,3 +26,12 @@ export function digits(random: SeededRandom, count: number): string {
   }
   return out;
 }
+
+const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** Upper-case letters and digits, as Lean's SAMA mock banks number their accounts. */
+export function alphanumerics(random: SeededRandom, count: number): string {
+  let out = '';
+  for (let i = 0; i < count; i++) out += ALPHANUMERIC[random.int(0, ALPHANUMERIC.length - 1)];
+  return out;
+}

@@ -9,6 +9,20 @@ import type { AccountSubType } from './profile.js';
  * whole rather than booked on one side only.
  */
 
+/** Lean's `transaction_type` and `sub_transaction_type` of a leg. */
+export interface TransactionKind {
+  type: 'POS' | 'E_COMMERCE' | 'ATM' | 'BILL_PAYMENTS' | 'LOCAL_BANK_TRANSFER' | 'SAME_BANK_TRANSFER' | 'INTERNATIONAL_TRANSFER' | 'OTHER';
+  subType: 'PURCHASE' | 'WITHDRAWAL' | 'DEPOSIT' | 'MONEY_TRANSFER' | 'NOT_APPLICABLE';
+}
+
+/** The other side of a transfer: the creditor of a debit, the debtor of a credit. */
+export interface Counterparty {
+  iban: string;
+  name: string;
+  bic: string;
+  bank: string;
+}
+
 /** How a leg reads on its account's statement. */
 export interface LegDetails {
   information: string;
@@ -19,6 +33,8 @@ export interface LegDetails {
   card: boolean;
   /** Names the standing order or direct debit that produced the leg, to find its last payment. */
   source?: string;
+  kind?: TransactionKind;
+  counterparty?: Counterparty;
 }
 
 export interface Leg {

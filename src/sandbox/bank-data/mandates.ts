@@ -6,6 +6,7 @@ import type { LedgerEntry } from './ledger.js';
 import { creditorAccountOf, creditorAgentOf, type Payee } from './payees.js';
 import type { AccountSubType, BankProfile, StandingOrderSpec } from './profile.js';
 import type { CreditorAccount, CreditorAgent, DirectDebit, StandingOrder } from './records.js';
+import { withRegionalFields, type Region } from './regions.js';
 
 /**
  * Standing orders and direct debits of the current account. They are planned before the year is
@@ -72,7 +73,7 @@ export function planDirectDebits(random: SeededRandom, profile: BankProfile): Di
   return profile.direct_debits.map((spec, index) => ({
     spec,
     id: uuid(random),
-    mandate: `UAEDDS-${spec.statement_name.replace(/[^A-Z0-9]/g, '').slice(0, 8)}-${digits(random, 8)}`,
+    mandate: `${profile.region.statements.mandatePrefix}-${spec.statement_name.replace(/[^A-Z0-9]/g, '').slice(0, 8)}-${digits(random, 8)}`,
     source: `dd:${index}`,
   }));
 }
@@ -84,16 +85,17 @@ function lastFrom(entries: readonly LedgerEntry[], source: string): LedgerEntry 
 
 export function standingOrderRecords(
   plans: readonly StandingOrderPlan[],
-  context: { account: AccountPlan; entries: readonly LedgerEntry[]; asOf: number; currency: string },
+  context: { account: AccountPlan; entries: readonly LedgerEntry[]; asOf: number; region: Region },
 ): StandingOrder[] {
-  const { account, entries, asOf, currency } = context;
+  const { account, entries, asOf, region } = context;
+  const { currency } = region;
   return plans.map((plan) => {
     const last = lastFrom(entries, plan.source);
     const nextThisMonth = paymentIn(asOf, plan.spec.day_of_month, 0);
     const next = nextThisMonth > asOf ? nextThisMonth : paymentIn(asOf, plan.spec.day_of_month, 1);
     const pending = plan.finalAt === null || next <= plan.finalAt;
     const amount = money(plan.amount, currency);
-    return {
+    return withRegionalFields(region, 'standingOrder', {
       account_id: account.accountId,
       standing_order_id: plan.id,
       standing_order_status_code: 'ACTIVE',
@@ -112,7 +114,7 @@ export function standingOrderRecords(
       final_payment_amount: plan.finalAt === null ? null : amount,
       creditor_agent: plan.agent,
       creditor_account: plan.account,
-    };
+    });
   });
 }
 
@@ -125,14 +127,15 @@ const FREQUENCIES = { 1: 'MONTHLY', 3: 'QUARTERLY', 6: 'HALF_YEARLY', 12: 'ANNUA
 export function directDebitRecords(
   random: SeededRandom,
   plans: readonly DirectDebitPlan[],
-  context: { entityId: string; account: AccountPlan; entries: readonly LedgerEntry[]; asOf: number; currency: string },
+  context: { entityId: string; account: AccountPlan; entries: readonly LedgerEntry[]; asOf: number; region: Region },
 ): DirectDebit[] {
-  const { entityId, account, entries, asOf, currency } = context;
+  const { entityId, account, entries, asOf, region } = context;
+  const { currency } = region;
   return plans.map((plan) => {
     const last = plan.spec.status === 'ACTIVE' ? lastFrom(entries, plan.source) : undefined;
     const previousAt = last?.at ?? paymentIn(asOf, plan.spec.day_of_month, -random.int(13, 18)) + 5 * 3_600_000;
     const previousAmount = last?.amount ?? randomFils(random, plan.spec.amount);
-    return {
+    return withRegionalFields(region, 'directDebit', {
       entity_id: entityId,
       account_id: account.accountId,
       direct_debit_id: plan.id,
@@ -142,6 +145,6 @@ export function directDebitRecords(
       mandate_identification: plan.mandate,
       previous_payment_date_time: isoDateTime(previousAt),
       previous_payment_amount: money(previousAmount, currency),
-    };
+    });
   });
 }

@@ -4,6 +4,7 @@ import { DAY, isoDateTime, money, randomFils, startOfDay } from './calendar.js';
 import { iban } from './iban.js';
 import type { AccountPlan, Holder } from './accounts.js';
 import type { BankProfile, BeneficiarySpec, DirectoryBank } from './profile.js';
+import { withRegionalFields, type Region } from './regions.js';
 import type { Beneficiary, CreditorAccount, CreditorAgent, ScheduledPayment } from './records.js';
 
 /** Someone the customer pays: a beneficiary saved at the bank, with its account at another bank. */
@@ -34,10 +35,10 @@ export function creditorAccountOf(payee: Payee): CreditorAccount {
 }
 
 /** The beneficiaries saved on the account; `account_holder_*` name the account's holder, as in Lean's scheduled payments. */
-export function beneficiaryRecords(random: SeededRandom, payees: ReadonlyMap<string, Payee>, account: AccountPlan, holder: Holder): Beneficiary[] {
+export function beneficiaryRecords(random: SeededRandom, payees: ReadonlyMap<string, Payee>, account: AccountPlan, holder: Holder, region: Region): Beneficiary[] {
   return [...payees.values()].map((payee) => {
     const { address } = payee.bank;
-    return {
+    return withRegionalFields(region, 'beneficiary', {
       account_id: account.accountId,
       account_holder_name: holder.name,
       account_holder_short_name: holder.first,
@@ -57,7 +58,7 @@ export function beneficiaryRecords(random: SeededRandom, payees: ReadonlyMap<str
       },
       creditor_account: creditorAccountOf(payee),
       reference: payee.spec.reference,
-    };
+    });
   });
 }
 
@@ -70,7 +71,7 @@ export function scheduledPaymentRecords(
   return profile.scheduled_payments.map((spec) => {
     const payee = payees.get(spec.payee)!;
     const at = startOfDay(asOf) + random.int(Math.max(1, spec.days_ahead.min), Math.max(1, spec.days_ahead.max)) * DAY + 6 * 3_600_000;
-    return {
+    return withRegionalFields(profile.region, 'scheduledPayment', {
       entity_id: entityId,
       account_id: account.accountId,
       account_holder_name: holder.name,
@@ -79,9 +80,9 @@ export function scheduledPaymentRecords(
       scheduled_type: 'EXECUTION',
       scheduled_payment_date_time: isoDateTime(at),
       debtor_reference: spec.reference,
-      instructed_amount: money(randomFils(random, spec.amount), profile.currency),
+      instructed_amount: money(randomFils(random, spec.amount), profile.region.currency),
       creditor_agent: creditorAgentOf(payee),
       creditor_account: creditorAccountOf(payee),
-    };
+    }, { reference: spec.reference });
   });
 }

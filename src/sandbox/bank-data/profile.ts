@@ -1,17 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ACCOUNT_SUB_TYPES, regionOf, type AccountSubType, type Region } from './regions.js';
+
+export { ACCOUNT_SUB_TYPES, type AccountSubType } from './regions.js';
 
 /**
  * A bank profile: what a mock bank and its customers look like (account products, merchants,
  * billers, payees, amount ranges). The generator turns a profile into a year of records; the
  * profile itself is a fixture, validated here so a bad fixture fails at start-up, not mid-request.
  */
-
-/** Lean's `AccountSubType` enum (data.yml), as the mock bank uses it. */
-export const ACCOUNT_SUB_TYPES = [
-  'CURRENT', 'SAVINGS', 'CREDIT', 'PREPAID', 'MORTGAGE', 'PERSONAL_LOAN', 'EMONEY', 'CHARGE_CARD', 'UNSUPPORTED',
-] as const;
-export type AccountSubType = (typeof ACCOUNT_SUB_TYPES)[number];
 
 /** Accounts whose balance is money owed to the bank (negative, DEBIT). */
 export const LIABILITIES: ReadonlySet<AccountSubType> = new Set(['CREDIT', 'CHARGE_CARD', 'MORTGAGE', 'PERSONAL_LOAN']);
@@ -26,10 +23,12 @@ const accountSpec = z.strictObject({
   sub_type: z.enum(ACCOUNT_SUB_TYPES),
   nickname: name,
   description: name,
-  /** AED; for liabilities the amount owed. */
+  /** In the region's currency; for liabilities the amount owed. */
   opening_balance: range,
   years_open: range,
   card_bin: z.string().regex(/^\d{6}$/).optional(),
+  /** The card's scheme when its number does not tell (a mada debit card); default from the BIN's first digit. */
+  card_scheme: z.enum(['VISA', 'MASTERCARD', 'AMEX', 'MADA']).optional(),
   credit_limit: range.optional(),
   repayment_day: dayOfMonth.optional(),
   repayment_share: range.optional(),
@@ -118,10 +117,11 @@ const profileSchema = z
     bank_identifier: z.string().regex(/^[A-Z0-9_]+$/),
     bank_type: z.enum(['RETAIL', 'SME']),
     account_type: z.enum(['PERSONAL', 'BUSINESS']),
+    /** ISO alpha-2: selects the region (currency, IBAN format, products, wording, extra fields). */
     country: z.string().regex(/^[A-Z]{2}$/),
-    currency: z.string().regex(/^[A-Z]{3}$/),
-    iban_bank_code: z.string().regex(/^\d{3}$/),
-    servicer: z.strictObject({ scheme_name: z.literal('BICFI'), identification: z.string().regex(/^[A-Z0-9]{8}$/), name }),
+    iban_bank_code: z.string().regex(/^\d{2,3}$/),
+    // A BIC, or Lean's KSA Open Banking participant id (`KSAOB.SALEAN`).
+    servicer: z.strictObject({ scheme_name: z.literal('BICFI'), identification: z.string().regex(/^(KSAOB\.[A-Z]{6}|[A-Z0-9]{8})$/), name }),
     /** Exactly as Lean's `entity.created` webhook describes the bank. */
     bank_details: z.strictObject({
       logo: z.url(),
@@ -133,7 +133,18 @@ const profileSchema = z
       account_type: z.enum(['PERSONAL', 'BUSINESS']),
       background_color: z.string(),
     }),
-    holders: z.array(z.strictObject({ first_name: name, middle_name: name, last_name: name, gender: z.enum(['MALE', 'FEMALE']) })).min(1),
+    holders: z
+      .array(
+        z.strictObject({
+          first_name: name,
+          middle_name: name,
+          last_name: name,
+          gender: z.enum(['MALE', 'FEMALE']),
+          /** One of the region's identity documents; default its first. */
+          document: name.optional(),
+        }),
+      )
+      .min(1),
     addresses: z
       .array(
         z.strictObject({
@@ -171,14 +182,39 @@ const profileSchema = z
     scheduled_payments: z.array(z.strictObject({ payee: name, reference: name, amount: range, days_ahead: range })),
   })
   .superRefine((profile, ctx) => {
+    const region = regionOf(profile.country);
+    if (!region) {
+      ctx.addIssue({ code: 'custom', path: ['country'], message: `no region for country ${profile.country}` });
+      return;
+    }
+    if (!region.iban.bankCode.test(profile.iban_bank_code)) {
+      ctx.addIssue({ code: 'custom', path: ['iban_bank_code'], message: `not a ${region.name} bank code` });
+    }
     const subTypes = profile.accounts.map((account) => account.sub_type);
     for (const subType of ACCOUNT_SUB_TYPES) {
       const count = subTypes.filter((s) => s === subType).length;
-      if (count !== 1) ctx.addIssue({ code: 'custom', path: ['accounts'], message: `needs exactly one ${subType} account, has ${count}` });
+      const wanted = region.accountSubTypes.includes(subType) ? 1 : 0;
+      if (count !== wanted) ctx.addIssue({ code: 'custom', path: ['accounts'], message: `needs exactly ${wanted === 1 ? 'one' : 'no'} ${subType} account, has ${count}` });
     }
     profile.accounts.forEach((account, index) => {
       for (const field of NEEDS[account.sub_type] ?? []) {
         if (account[field] === undefined) ctx.addIssue({ code: 'custom', path: ['accounts', index, field], message: `required for ${account.sub_type}` });
+      }
+    });
+    profile.spending.forEach((entry, index) => {
+      if (!subTypes.includes(entry.account)) ctx.addIssue({ code: 'custom', path: ['spending', index, 'account'], message: `no ${entry.account} account` });
+    });
+    profile.holders.forEach((holder, index) => {
+      if (holder.document !== undefined && !Object.hasOwn(region.identityDocuments, holder.document)) {
+        ctx.addIssue({ code: 'custom', path: ['holders', index, 'document'], message: `not a ${region.name} identity document` });
+      }
+    });
+    profile.directory.forEach((bank, index) => {
+      if (bank.country !== region.country) return;
+      const code = bank.bban_prefix.slice(0, profile.iban_bank_code.length);
+      const rest = bank.bban_prefix.length - code.length + bank.account_digits;
+      if (!region.iban.bankCode.test(code) || rest !== region.iban.accountLength) {
+        ctx.addIssue({ code: 'custom', path: ['directory', index], message: `not a ${region.name} BBAN (bank code, then ${region.iban.accountLength} characters)` });
       }
     });
     const banks = new Set(profile.directory.map((bank) => bank.key));
@@ -191,14 +227,18 @@ const profileSchema = z
         ctx.addIssue({ code: 'custom', path: ['standing_orders', index], message: 'needs exactly one of payee and to_account' });
       } else if (order.payee !== undefined && !payees.has(order.payee)) {
         ctx.addIssue({ code: 'custom', path: ['standing_orders', index, 'payee'], message: `unknown payee ${order.payee}` });
+      } else if (order.to_account !== undefined && !subTypes.includes(order.to_account)) {
+        ctx.addIssue({ code: 'custom', path: ['standing_orders', index, 'to_account'], message: `no ${order.to_account} account` });
       }
     });
     profile.scheduled_payments.forEach((payment, index) => {
       if (!payees.has(payment.payee)) ctx.addIssue({ code: 'custom', path: ['scheduled_payments', index, 'payee'], message: `unknown payee ${payment.payee}` });
     });
-  });
+  })
+  // The region is derived once here, so no reader looks the country up again.
+  .transform((profile) => ({ ...profile, region: regionOf(profile.country)! as Region }));
 
-export type BankProfile = z.infer<typeof profileSchema>;
+export type BankProfile = z.output<typeof profileSchema>;
 
 /** Validates a profile; throws a readable error naming every problem. */
 export function parseBankProfile(json: unknown, source = 'bank profile'): BankProfile {
@@ -210,6 +250,8 @@ export function parseBankProfile(json: unknown, source = 'bank profile'): BankPr
 /** The fixtures of the banks the sandbox can connect to, by bank identifier. */
 const PROFILE_FILES: Record<string, string> = {
   LEAN_OF_RETAIL_UAE: 'lean-of-retail-uae.json',
+  LEA1_SAMAOB_SAU: 'lea1-samaob-sau.json',
+  LEA2_SAMAOB_SAU: 'lea2-samaob-sau.json',
 };
 
 const cache = new Map<string, BankProfile>();
@@ -219,14 +261,29 @@ export function connectableBanks(): string[] {
   return Object.keys(PROFILE_FILES);
 }
 
+function readFixture(file: string): unknown {
+  return JSON.parse(readFileSync(new URL(`../../../fixtures/${file}`, import.meta.url), 'utf8'));
+}
+
+/**
+ * A fixture may name another with `extends` and list only what differs (a sister bank of the same
+ * region): its top-level fields replace the base's.
+ */
+function resolveFixture(file: string): unknown {
+  const json = readFixture(file);
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || !('extends' in json)) return json;
+  const { extends: base, ...own } = json as Record<string, unknown>;
+  if (typeof base !== 'string' || !/^[a-z0-9-]+\.json$/.test(base)) throw new Error(`fixtures/${file}: extends must name a fixture file`);
+  return { ...(readFixture(base) as Record<string, unknown>), ...own };
+}
+
 /** The profile of a connectable bank, read and validated once; undefined for any other bank. */
 export function bankProfile(identifier: string): BankProfile | undefined {
   const file = Object.hasOwn(PROFILE_FILES, identifier) ? PROFILE_FILES[identifier] : undefined;
   if (!file) return undefined;
   let profile = cache.get(identifier);
   if (!profile) {
-    const url = new URL(`../../../fixtures/${file}`, import.meta.url);
-    profile = parseBankProfile(JSON.parse(readFileSync(url, 'utf8')), `fixtures/${file}`);
+    profile = parseBankProfile(resolveFixture(file), `fixtures/${file}`);
     cache.set(identifier, profile);
   }
   return profile;
