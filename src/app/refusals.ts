@@ -47,11 +47,21 @@ const PARSER_ERRORS: Record<string, [number, string, LeanError]> = {
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', new LeanError('INVALID_PARAMETERS', 408, 'The request was not received in time.')],
 };
 
-/** A `clientError` listener: Node's HTTP parser refused the request, but the reply is still Lean's. */
+/** Errors of the request itself, which an HTTP reply can still answer: the parser's, and its timeouts. */
+function isHttpError(code: string | undefined): boolean {
+  // HPE_INVALID_EOF_STATE: the client hung up part-way through its request; nobody is left to answer.
+  return code === 'ERR_HTTP_REQUEST_TIMEOUT' || (code !== undefined && code.startsWith('HPE_') && code !== 'HPE_INVALID_EOF_STATE');
+}
+
+/**
+ * A `clientError` listener: Node's HTTP parser refused the request, but the reply is still Lean's.
+ * Anything else reaching here is the connection failing (a reset, a TLS alert such as a refused
+ * renegotiation, a handshake that never completed): it is closed without a word and journals nothing,
+ * since no HTTP request was ever made and a reply could never be read.
+ */
 export function refuseUnparsable(journal: Journal, clock: Clock): (error: NodeJS.ErrnoException, socket: Duplex) => void {
   return (error, socket) => {
-    // Nobody to answer: the client reset, or hung up part-way through its request.
-    if (!socket.writable || error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE') {
+    if (!socket.writable || !isHttpError(error.code)) {
       socket.destroy();
       return;
     }

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { constants, X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server, type ServerOptions } from 'node:https';
 import type { TLSSocket } from 'node:tls';
@@ -33,6 +33,8 @@ export interface GatewayOptions {
   requireClientChain?: boolean;
   /** false: no client certificate asked for, like Lean's plain sandbox host. Default true. */
   mtls?: boolean;
+  /** How long a connection may take to complete its TLS handshake before it is closed. Default 10 s, as for headers. */
+  handshakeTimeoutMs?: number;
   /** The app a client certificate (by SHA-256 fingerprint) is bound to. */
   appOf: (fingerprint256: string) => string | null;
   /** Requests on connections the gate accepted. */
@@ -54,6 +56,8 @@ interface SocketState {
   tlsVersion: string | null;
   connection?: Connection;
 }
+
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Options that keep slow or stuck clients from holding the server (hostile-input defaults). */
 const HTTP_LIMITS = {
@@ -91,12 +95,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     crl: [pki.root.crlPem, pki.intermediate.crlPem, pki.partnerIntermediate.crlPem],
     minVersion: `TLSv${options.tlsMin ?? '1.2'}`,
     maxVersion: `TLSv${options.tlsMax ?? '1.3'}`,
+    // A TLS 1.2 client may otherwise renegotiate with another certificate and keep the first verdict.
+    // Here, not in the server's options, so that every context setCrls builds refuses it too.
+    secureOptions: constants.SSL_OP_NO_RENEGOTIATION,
   };
 
   const server = createServer(
     {
       ...contextOptions,
       ...HTTP_LIMITS,
+      handshakeTimeout: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
       requestCert: mtls,
       // In the `http` style the handshake must complete so a 403 can be sent; the gate decides.
       rejectUnauthorized: mtls && style === 'handshake',
@@ -151,8 +159,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   server.on('keylog', (_line, socket: TLSSocket) => {
     if (!states.has(socket)) watch(socket);
   });
-  server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
+  // Prepended: https turns this event into `clientError`, whose listener would otherwise keep the
+  // socket (Node destroys it only when nobody listens) and answer it in HTTP it can never read.
+  server.prependListener('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
     const state = states.get(socket);
+    socket.destroy();
     // A client that hangs up before its handshake yields any key material presented nothing:
     // e.g. curl connects, then fails to load a mismatched key. Not a handshake worth a verdict.
     if (!state && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) return;

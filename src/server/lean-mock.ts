@@ -33,6 +33,8 @@ export interface LeanMockOptions {
   tlsMin?: TlsVersion;
   tlsMax?: TlsVersion;
   requireClientChain?: boolean;
+  /** Longest a TLS handshake may take before its connection is closed. Default 10 s. */
+  handshakeTimeoutMs?: number;
   /** false: token only, like Lean's plain sandbox host. Default true. */
   mtls?: boolean;
   /** Seed of the sandbox data: the same seed gives the same data. Default 1. */
@@ -64,6 +66,8 @@ export interface LeanMock {
   readonly faults: FaultRegistry;
   /** Revokes a certificate (by serial) for every new connection. */
   revoke(serialNumber: string): Promise<{ serial: string; issuer: string }>;
+  /** TCP connections open on the API port, in any TLS state: what a storm of sockets leaves behind. */
+  connections(): Promise<number>;
   /** Back to the seeded state: sandbox re-seeded, journal cleared, run-time revocations undone. */
   reset(): void;
   /** Stops accepting, closes every connection, and resolves when both ports are closed. */
@@ -129,6 +133,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     tlsMin: options.tlsMin,
     tlsMax: options.tlsMax,
     requireClientChain: options.requireClientChain,
+    handshakeTimeoutMs: options.handshakeTimeoutMs,
     appOf: (fingerprint) => appByFingerprint.get(fingerprint) ?? null,
     onAccepted: (req, res, connection) => {
       const context = contextFor(req, connection);
@@ -198,6 +203,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     faults: sandbox.faults,
     revoke,
     reset,
+    connections: () => new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     close: async () => {
       sandbox.close();
       inspector?.close();
