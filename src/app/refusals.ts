@@ -10,7 +10,7 @@ import type { Clock } from './routing.js';
 
 /**
  * Replies that refuse a request before the express app ever sees it: a connection whose client
- * certificate the gate rejected (`--reject http`), and a request Node's parser could not read.
+ * certificate the gate rejected (`--reject http`), a `CONNECT`, and a request Node's parser could not read.
  */
 
 /** 403 INVALID_CERTIFICATE with the gate's reason; the connection closes after it. */
@@ -31,8 +31,19 @@ export function refuseCertificate(
     raw_code: connection.verdict.rawCode,
     handshake_id: connection.handshakeId,
   });
+  answerAndClose(res, error, clock);
+}
+
+/** 405 INVALID_HTTP_METHOD for `CONNECT`: the mock is no proxy. The connection closes after it. */
+export function refuseConnectMethod(journal: Journal, clock: Clock, req: IncomingMessage, res: ServerResponse, context: RequestContext): void {
+  journalWhenDone(journal, req, res, context);
+  setLeanHeaders(res, context.correlationId);
+  answerAndClose(res, LeanError.of('INVALID_HTTP_METHOD', 'CONNECT is not supported: lean-mock is not a proxy.'), clock);
+}
+
+function answerAndClose(res: ServerResponse, error: LeanError, clock: Clock): void {
   const body = JSON.stringify(error.body(clock()));
-  res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.writeHead(error.httpStatus, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
   res.end(body);
 }
 

@@ -1,5 +1,5 @@
 import { constants, X509Certificate } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import { createServer, type Server, type ServerOptions } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { certificateAndChain, type LeanPki } from '../pki/lean-pki.js';
@@ -41,6 +41,8 @@ export interface GatewayOptions {
   onAccepted: ConnectionHandler;
   /** Requests on connections the gate refused (only ever called in the `http` style). */
   onRejected: ConnectionHandler;
+  /** `CONNECT` requests on accepted connections (never a tunnel: the mock proxies nothing). */
+  onConnectMethod: ConnectionHandler;
 }
 
 export interface Gateway {
@@ -100,6 +102,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     secureOptions: constants.SSL_OP_NO_RENEGOTIATION,
   };
 
+  const connectionOf = (req: IncomingMessage): Connection | undefined => states.get(req.socket as TLSSocket)?.connection;
+  const dispatch = (req: IncomingMessage, res: ServerResponse): void => {
+    const connection = connectionOf(req);
+    if (connection?.verdict.verdict === 'accepted') {
+      options.onAccepted(req, res, connection);
+    } else if (connection && style === 'http') {
+      options.onRejected(req, res, connection);
+    } else {
+      // Unreachable by design; if Node ever lets one through, refuse without a word.
+      req.socket.destroy();
+    }
+  };
+
   const server = createServer(
     {
       ...contextOptions,
@@ -109,18 +124,24 @@ export function createGateway(options: GatewayOptions): Gateway {
       // In the `http` style the handshake must complete so a 403 can be sent; the gate decides.
       rejectUnauthorized: mtls && style === 'handshake',
     },
-    (req, res) => {
-      const connection = states.get(req.socket as TLSSocket)?.connection;
-      if (connection?.verdict.verdict === 'accepted') {
-        options.onAccepted(req, res, connection);
-      } else if (connection && style === 'http') {
-        options.onRejected(req, res, connection);
-      } else {
-        // Unreachable by design; if Node ever lets one through, refuse without a word.
-        req.socket.destroy();
-      }
-    },
+    dispatch,
   );
+  // Node answers 100 Continue by itself unless asked: a refused connection gets its 403 instead.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (connectionOf(req)?.verdict.verdict === 'accepted') res.writeContinue();
+    dispatch(req, res);
+  });
+  // Node hands CONNECT over as a bare socket (and destroys it when nobody listens): give it a
+  // response of its own so it is answered and journaled like any request. Nothing is tunnelled.
+  server.on('connect', (req: IncomingMessage, socket: TLSSocket) => {
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket);
+    res.once('finish', () => socket.end());
+    const connection = connectionOf(req);
+    if (connection?.verdict.verdict === 'accepted') options.onConnectMethod(req, res, connection);
+    else dispatch(req, res);
+  });
 
   const decide = (socket: TLSSocket, state: SocketState, handshakeErrorCode?: string): void => {
     if (state.connection) return;

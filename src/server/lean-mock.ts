@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createTokenAuthority } from '../app/auth/tokens.js';
 import { attachContext, type RequestContext } from '../app/context.js';
 import { correlationIdFor } from '../app/conventions.js';
-import { refuseCertificate, refuseUnparsable } from '../app/refusals.js';
+import { refuseCertificate, refuseConnectMethod, refuseUnparsable } from '../app/refusals.js';
 import { createLeanApp } from '../app/create-app.js';
 import { journalWhenDone } from '../app/request-log.js';
 import { systemClock, type Clock } from '../app/routing.js';
@@ -142,6 +142,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
       app(req, res);
     },
     onRejected: (req, res, connection) => refuseCertificate(journal, clock, req, res, contextFor(req, connection), connection),
+    onConnectMethod: (req, res, connection) => refuseConnectMethod(journal, clock, req, res, contextFor(req, connection)),
   });
 
 
