@@ -137,7 +137,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket);
-    res.once('finish', () => socket.end());
+    // Destroyed once the reply is flushed: a client that never closes its side cannot hold it.
+    res.once('finish', () => socket.destroySoon());
     const connection = connectionOf(req);
     if (connection?.verdict.verdict === 'accepted') options.onConnectMethod(req, res, connection);
     else dispatch(req, res);
