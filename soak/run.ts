@@ -1,11 +1,12 @@
 /**
  * `npm run soak`: load and soak tests kept out of the default suite. One in-process lean-mock on an
- * ephemeral 127.0.0.1 port, three scenarios each bounded in count and time, one line per check and
+ * ephemeral 127.0.0.1 port, scenarios each bounded in count and time, one line per check and
  * a summary; the exit code is 0 only when every check passed.
  */
 import { startLeanMock } from '../src/server/lean-mock.js';
 import { Checks, seconds } from './checks.js';
 import { concurrentConnections, requestVolume } from './keep-alive.js';
+import { silentSockets } from './silent.js';
 import { handshakeStorm } from './storm.js';
 
 /** Small on purpose: the volume scenario proves the ring stays this size; the storm counts from events. */
@@ -20,6 +21,7 @@ try {
     ['concurrent', () => concurrentConnections(mock, checks)],
     ['storm', () => handshakeStorm(mock, checks)],
     ['volume', () => requestVolume(mock, checks, JOURNAL_CAPACITY)],
+    ['silent', () => silentSockets(mock, checks)],
   ] as const) {
     const at = performance.now();
     try {

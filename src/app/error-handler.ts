@@ -12,12 +12,26 @@ const bodySizes = new WeakMap<IncomingMessage, number>();
  * The JSON body parser for routes that take a body; its errors become Lean's envelope below. It
  * notes each body's size (the inspector keeps only small bodies, and a chunked one announces none).
  */
-export const jsonBody: RequestHandler = express.json({
+const parseJson: RequestHandler = express.json({
   limit: BODY_LIMIT,
   verify: (req, _res, buf) => {
     bodySizes.set(req, buf.length);
   },
 });
+export const jsonBody: RequestHandler = (req, res, next) => {
+  parseJson(req, res, (error?: unknown) => next(error === undefined ? undefined : asBodyError(error, req)));
+};
+
+/**
+ * Every error of the body parser is about the body: one it has no name for (a gzip, deflate or br
+ * body that does not decompress is only a zlib error with status 400) must not read as a bad URL.
+ */
+function asBodyError(error: unknown, req: IncomingMessage): unknown {
+  const { type, status } = error as { type?: string; status?: number };
+  if (type !== undefined || typeof status !== 'number' || status < 400 || status >= 500) return error;
+  const encoding = String(req.headers['content-encoding'] ?? 'identity');
+  return LeanError.of('INVALID_PARAMETERS', `The request body could not be decoded (content-encoding: ${encoding}).`);
+}
 
 /** The bytes of the body {@link jsonBody} parsed for `req` (after any content-encoding), if it parsed one. */
 export function parsedBodyBytes(req: IncomingMessage): number | undefined {

@@ -10,7 +10,7 @@ import type { Clock } from './routing.js';
 
 /**
  * Replies that refuse a request before the express app ever sees it: a connection whose client
- * certificate the gate rejected (`--reject http`), and a request Node's parser could not read.
+ * certificate the gate rejected (`--reject http`), a `CONNECT`, and a request Node's parser could not read.
  */
 
 /** 403 INVALID_CERTIFICATE with the gate's reason; the connection closes after it. */
@@ -31,8 +31,19 @@ export function refuseCertificate(
     raw_code: connection.verdict.rawCode,
     handshake_id: connection.handshakeId,
   });
+  answerAndClose(res, error, clock);
+}
+
+/** 405 INVALID_HTTP_METHOD for `CONNECT`: the mock is no proxy. The connection closes after it. */
+export function refuseConnectMethod(journal: Journal, clock: Clock, req: IncomingMessage, res: ServerResponse, context: RequestContext): void {
+  journalWhenDone(journal, req, res, context);
+  setLeanHeaders(res, context.correlationId);
+  answerAndClose(res, LeanError.of('INVALID_HTTP_METHOD', 'CONNECT is not supported: lean-mock is not a proxy.'), clock);
+}
+
+function answerAndClose(res: ServerResponse, error: LeanError, clock: Clock): void {
   const body = JSON.stringify(error.body(clock()));
-  res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.writeHead(error.httpStatus, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
   res.end(body);
 }
 
@@ -47,11 +58,21 @@ const PARSER_ERRORS: Record<string, [number, string, LeanError]> = {
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', new LeanError('INVALID_PARAMETERS', 408, 'The request was not received in time.')],
 };
 
-/** A `clientError` listener: Node's HTTP parser refused the request, but the reply is still Lean's. */
+/** Errors of the request itself, which an HTTP reply can still answer: the parser's, and its timeouts. */
+function isHttpError(code: string | undefined): boolean {
+  // HPE_INVALID_EOF_STATE: the client hung up part-way through its request; nobody is left to answer.
+  return code === 'ERR_HTTP_REQUEST_TIMEOUT' || (code !== undefined && code.startsWith('HPE_') && code !== 'HPE_INVALID_EOF_STATE');
+}
+
+/**
+ * A `clientError` listener: Node's HTTP parser refused the request, but the reply is still Lean's.
+ * Anything else reaching here is the connection failing (a reset, a TLS alert such as a refused
+ * renegotiation, a handshake that never completed): it is closed without a word and journals nothing,
+ * since no HTTP request was ever made and a reply could never be read.
+ */
 export function refuseUnparsable(journal: Journal, clock: Clock): (error: NodeJS.ErrnoException, socket: Duplex) => void {
   return (error, socket) => {
-    // Nobody to answer: the client reset, or hung up part-way through its request.
-    if (!socket.writable || error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE') {
+    if (!socket.writable || !isHttpError(error.code)) {
       socket.destroy();
       return;
     }

@@ -1,5 +1,5 @@
-import { X509Certificate } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { constants, X509Certificate } from 'node:crypto';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import { createServer, type Server, type ServerOptions } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { certificateAndChain, type LeanPki } from '../pki/lean-pki.js';
@@ -33,12 +33,16 @@ export interface GatewayOptions {
   requireClientChain?: boolean;
   /** false: no client certificate asked for, like Lean's plain sandbox host. Default true. */
   mtls?: boolean;
+  /** How long a connection may take to complete its TLS handshake before it is closed. Default 10 s, as for headers. */
+  handshakeTimeoutMs?: number;
   /** The app a client certificate (by SHA-256 fingerprint) is bound to. */
   appOf: (fingerprint256: string) => string | null;
   /** Requests on connections the gate accepted. */
   onAccepted: ConnectionHandler;
   /** Requests on connections the gate refused (only ever called in the `http` style). */
   onRejected: ConnectionHandler;
+  /** `CONNECT` requests on accepted connections (never a tunnel: the mock proxies nothing). */
+  onConnectMethod: ConnectionHandler;
 }
 
 export interface Gateway {
@@ -54,6 +58,8 @@ interface SocketState {
   tlsVersion: string | null;
   connection?: Connection;
 }
+
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Options that keep slow or stuck clients from holding the server (hostile-input defaults). */
 const HTTP_LIMITS = {
@@ -91,28 +97,52 @@ export function createGateway(options: GatewayOptions): Gateway {
     crl: [pki.root.crlPem, pki.intermediate.crlPem, pki.partnerIntermediate.crlPem],
     minVersion: `TLSv${options.tlsMin ?? '1.2'}`,
     maxVersion: `TLSv${options.tlsMax ?? '1.3'}`,
+    // A TLS 1.2 client may otherwise renegotiate with another certificate and keep the first verdict.
+    // Here, not in the server's options, so that every context setCrls builds refuses it too.
+    secureOptions: constants.SSL_OP_NO_RENEGOTIATION,
+  };
+
+  const connectionOf = (req: IncomingMessage): Connection | undefined => states.get(req.socket as TLSSocket)?.connection;
+  const dispatch = (req: IncomingMessage, res: ServerResponse): void => {
+    const connection = connectionOf(req);
+    if (connection?.verdict.verdict === 'accepted') {
+      options.onAccepted(req, res, connection);
+    } else if (connection && style === 'http') {
+      options.onRejected(req, res, connection);
+    } else {
+      // Unreachable by design; if Node ever lets one through, refuse without a word.
+      req.socket.destroy();
+    }
   };
 
   const server = createServer(
     {
       ...contextOptions,
       ...HTTP_LIMITS,
+      handshakeTimeout: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
       requestCert: mtls,
       // In the `http` style the handshake must complete so a 403 can be sent; the gate decides.
       rejectUnauthorized: mtls && style === 'handshake',
     },
-    (req, res) => {
-      const connection = states.get(req.socket as TLSSocket)?.connection;
-      if (connection?.verdict.verdict === 'accepted') {
-        options.onAccepted(req, res, connection);
-      } else if (connection && style === 'http') {
-        options.onRejected(req, res, connection);
-      } else {
-        // Unreachable by design; if Node ever lets one through, refuse without a word.
-        req.socket.destroy();
-      }
-    },
+    dispatch,
   );
+  // Node answers 100 Continue by itself unless asked: a refused connection gets its 403 instead.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (connectionOf(req)?.verdict.verdict === 'accepted') res.writeContinue();
+    dispatch(req, res);
+  });
+  // Node hands CONNECT over as a bare socket (and destroys it when nobody listens): give it a
+  // response of its own so it is answered and journaled like any request. Nothing is tunnelled.
+  server.on('connect', (req: IncomingMessage, socket: TLSSocket) => {
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket);
+    // Destroyed once the reply is flushed: a client that never closes its side cannot hold it.
+    res.once('finish', () => socket.destroySoon());
+    const connection = connectionOf(req);
+    if (connection?.verdict.verdict === 'accepted') options.onConnectMethod(req, res, connection);
+    else dispatch(req, res);
+  });
 
   const decide = (socket: TLSSocket, state: SocketState, handshakeErrorCode?: string): void => {
     if (state.connection) return;
@@ -151,8 +181,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   server.on('keylog', (_line, socket: TLSSocket) => {
     if (!states.has(socket)) watch(socket);
   });
-  server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
+  // Prepended: https turns this event into `clientError`, whose listener would otherwise keep the
+  // socket (Node destroys it only when nobody listens) and answer it in HTTP it can never read.
+  server.prependListener('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
     const state = states.get(socket);
+    socket.destroy();
     // A client that hangs up before its handshake yields any key material presented nothing:
     // e.g. curl connects, then fails to load a mismatched key. Not a handshake worth a verdict.
     if (!state && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) return;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createTokenAuthority } from '../app/auth/tokens.js';
 import { attachContext, type RequestContext } from '../app/context.js';
 import { correlationIdFor } from '../app/conventions.js';
-import { refuseCertificate, refuseUnparsable } from '../app/refusals.js';
+import { refuseCertificate, refuseConnectMethod, refuseUnparsable } from '../app/refusals.js';
 import { createLeanApp } from '../app/create-app.js';
 import { journalWhenDone } from '../app/request-log.js';
 import { systemClock, type Clock } from '../app/routing.js';
@@ -33,6 +33,8 @@ export interface LeanMockOptions {
   tlsMin?: TlsVersion;
   tlsMax?: TlsVersion;
   requireClientChain?: boolean;
+  /** Longest a TLS handshake may take before its connection is closed. Default 10 s. */
+  handshakeTimeoutMs?: number;
   /** false: token only, like Lean's plain sandbox host. Default true. */
   mtls?: boolean;
   /** Seed of the sandbox data: the same seed gives the same data. Default 1. */
@@ -64,6 +66,8 @@ export interface LeanMock {
   readonly faults: FaultRegistry;
   /** Revokes a certificate (by serial) for every new connection. */
   revoke(serialNumber: string): Promise<{ serial: string; issuer: string }>;
+  /** TCP connections open on the API port, in any TLS state: what a storm of sockets leaves behind. */
+  connections(): Promise<number>;
   /** Back to the seeded state: sandbox re-seeded, journal cleared, run-time revocations undone. */
   reset(): void;
   /** Stops accepting, closes every connection, and resolves when both ports are closed. */
@@ -129,6 +133,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     tlsMin: options.tlsMin,
     tlsMax: options.tlsMax,
     requireClientChain: options.requireClientChain,
+    handshakeTimeoutMs: options.handshakeTimeoutMs,
     appOf: (fingerprint) => appByFingerprint.get(fingerprint) ?? null,
     onAccepted: (req, res, connection) => {
       const context = contextFor(req, connection);
@@ -137,6 +142,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
       app(req, res);
     },
     onRejected: (req, res, connection) => refuseCertificate(journal, clock, req, res, contextFor(req, connection), connection),
+    onConnectMethod: (req, res, connection) => refuseConnectMethod(journal, clock, req, res, contextFor(req, connection)),
   });
 
 
@@ -198,6 +204,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     faults: sandbox.faults,
     revoke,
     reset,
+    connections: () => new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     close: async () => {
       sandbox.close();
       inspector?.close();
