@@ -7,6 +7,7 @@ import { startLeanMock } from '../src/server/lean-mock.js';
 import { Checks, seconds } from './checks.js';
 import { concurrentConnections, requestVolume } from './keep-alive.js';
 import { handshakeStorm } from './storm.js';
+import { slowWebhookReceivers } from './webhooks.js';
 
 /** Small on purpose: the volume scenario proves the ring stays this size; the storm counts from events. */
 const JOURNAL_CAPACITY = 1_000;
@@ -20,6 +21,7 @@ try {
     ['concurrent', () => concurrentConnections(mock, checks)],
     ['storm', () => handshakeStorm(mock, checks)],
     ['volume', () => requestVolume(mock, checks, JOURNAL_CAPACITY)],
+    ['webhooks', () => slowWebhookReceivers(mock, checks)],
   ] as const) {
     const at = performance.now();
     try {
