@@ -8,6 +8,7 @@ import { Checks, seconds } from './checks.js';
 import { concurrentConnections, requestVolume } from './keep-alive.js';
 import { silentSockets } from './silent.js';
 import { handshakeStorm } from './storm.js';
+import { slowWebhookReceivers } from './webhooks.js';
 
 /** Small on purpose: the volume scenario proves the ring stays this size; the storm counts from events. */
 const JOURNAL_CAPACITY = 1_000;
@@ -22,6 +23,7 @@ try {
     ['storm', () => handshakeStorm(mock, checks)],
     ['volume', () => requestVolume(mock, checks, JOURNAL_CAPACITY)],
     ['silent', () => silentSockets(mock, checks)],
+    ['webhooks', () => slowWebhookReceivers(mock, checks)],
   ] as const) {
     const at = performance.now();
     try {

@@ -93,6 +93,30 @@ class Ring<T> {
   }
 }
 
+/**
+ * Longest string a record keeps (paths, subjects, remote addresses …): a client choosing a 16 kB
+ * path must not make the ring 16 kB × capacity. Longer ones keep their start and a marker.
+ */
+export const MAX_JOURNAL_STRING = 2048;
+
+/** `text` cut to MAX_JOURNAL_STRING characters, saying how much was cut. */
+export function capString(text: string): string {
+  if (text.length <= MAX_JOURNAL_STRING) return text;
+  const cut = text.length - MAX_JOURNAL_STRING;
+  return `${text.slice(0, MAX_JOURNAL_STRING)}…[${cut} more characters]`;
+}
+
+/** Every string of a flat record (and of its nested objects, e.g. the client certificate) capped. */
+function capStrings<T extends object>(entry: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entry)) {
+    if (typeof value === 'string') out[key] = capString(value);
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) out[key] = capStrings(value);
+    else out[key] = value;
+  }
+  return out as T;
+}
+
 export interface JournalOptions {
   /** How many handshakes and how many requests to keep (each). Default 1000. */
   capacity?: number;
@@ -100,7 +124,8 @@ export interface JournalOptions {
 }
 
 /**
- * A bounded in-memory log of every handshake and request, with subscriptions:
+ * A bounded in-memory log of every handshake and request (bounded in bytes too: see
+ * MAX_JOURNAL_STRING), with subscriptions:
  * `journal.on('handshake', record => …)` and `journal.on('request', record => …)`.
  */
 export class Journal extends EventEmitter<JournalEvents> {
@@ -119,14 +144,14 @@ export class Journal extends EventEmitter<JournalEvents> {
   }
 
   recordHandshake(entry: Omit<HandshakeRecord, 'id' | 'at'>): HandshakeRecord {
-    const record: HandshakeRecord = { id: ++this.lastId, at: this.clock().toISOString(), ...entry };
+    const record: HandshakeRecord = { id: ++this.lastId, at: this.clock().toISOString(), ...capStrings(entry) };
     this.handshakeRing.push(record);
     this.emit('handshake', record);
     return record;
   }
 
   recordRequest(entry: Omit<RequestRecord, 'id' | 'at'>): RequestRecord {
-    const record: RequestRecord = { id: ++this.lastId, at: this.clock().toISOString(), ...entry };
+    const record: RequestRecord = { id: ++this.lastId, at: this.clock().toISOString(), ...capStrings(entry) };
     this.requestRing.push(record);
     this.emit('request', record);
     return record;

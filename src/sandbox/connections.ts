@@ -1,6 +1,7 @@
 import { LeanError } from '../app/errors.js';
 import { generateBankData } from './bank-data/generate.js';
 import { bankProfile, type BankProfile } from './bank-data/profile.js';
+import { SANDBOX_LIMITS, sandboxLimitReached } from './limits.js';
 import { saveBankData } from './bank-data/save.js';
 import { seededRandom, type SeededRandom } from './random.js';
 import { COLLECTIONS, type Customer, type Entity, type EntityPermissions, type EntitySession } from './store/records.js';
@@ -42,6 +43,9 @@ export function connectEntity(store: SandboxStore, app: string, request: Connect
   if (!profile) throw LeanError.invalidParameter('bank_identifier', identifier);
   const customer = store.collection<Customer>(COLLECTIONS.customers).get(app, request.customerId);
   if (!customer) throw unknownCustomer();
+  if (store.collection<Entity>(COLLECTIONS.entities).countOf(app) >= SANDBOX_LIMITS.entitiesPerApp) {
+    throw sandboxLimitReached('entities', SANDBOX_LIMITS.entitiesPerApp);
+  }
   const entity = link(store, app, customer, profile, request.entityId ?? store.newId(), request.random);
   store.publish({ app, type: 'entity.created', payload: webhookPayload(customer, entity, profile), message: 'An entity object has been created.' });
   return entity;

@@ -1,4 +1,5 @@
 import { LeanError } from '../app/errors.js';
+import { SANDBOX_LIMITS, sandboxLimitReached } from './limits.js';
 import type { SandboxStore } from './store/store.js';
 import { COLLECTIONS, type Customer, type GovernmentIdentifier } from './store/records.js';
 
@@ -41,6 +42,7 @@ export function customerView(customer: Customer): CustomerView {
 /** Creates a customer; CUSTOMER_ALREADY_EXISTS when the app already has this app_user_id. */
 export function createCustomer(store: SandboxStore, app: string, input: NewCustomer): Customer {
   if (findCustomerByAppUserId(store, app, input.app_user_id)) throw customerAlreadyExists();
+  if (customers(store).countOf(app) >= SANDBOX_LIMITS.customersPerApp) throw sandboxLimitReached('customers', SANDBOX_LIMITS.customersPerApp);
   const customer: Customer = {
     customer_id: store.newId(),
     app_user_id: input.app_user_id,

@@ -1,5 +1,6 @@
 import { LeanError } from '../app/errors.js';
 import { accountTransactions, customerOf, entityAccounts, hasPermission } from './data-access.js';
+import { SANDBOX_LIMITS } from './limits.js';
 import type { SandboxStore } from './store/store.js';
 import type { Entity, EntityPermissions } from './store/records.js';
 
@@ -30,6 +31,8 @@ export function unknownResultsId(): LeanError {
 export function holdResult(store: SandboxStore, app: string, held: Omit<AsyncResult, 'state'>, delayMs: number): void {
   const results = store.collection<AsyncResult>(RESULT_COLLECTIONS.results);
   results.set(app, held.results_id, { ...held, state: 'PENDING' });
+  // Each holds a whole reply: the oldest go first, as a client polls a results id soon after asking.
+  results.evictOldest(SANDBOX_LIMITS.heldResults);
   later(delayMs, () => {
     const current = results.get(app, held.results_id);
     if (!current || current.state !== 'PENDING') return;
@@ -97,6 +100,8 @@ export function triggerRefresh(store: SandboxStore, app: string, entity: Entity,
     updated_at: now,
   };
   refreshes(store).set(app, refresh.refresh_id, refresh);
+  // A pending one is still wanted (it answers DUPLICATED_REQUEST): only finished ones are forgotten.
+  refreshes(store).evictOldest(SANDBOX_LIMITS.refreshes, (old) => old.status === 'FINISHED');
   later(delayMs, () => finishRefresh(store, app, entity, refresh.refresh_id));
   return refresh;
 }

@@ -90,6 +90,9 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
   const tokens = createTokenAuthority({ apps: pki.apps, clock });
   const apps = pki.apps.map((app) => ({ name: app.name, appToken: app.appToken }));
   const appByFingerprint = new Map(pki.apps.map((app) => [app.credential.fingerprint256, app.name]));
+  // Filled as each port starts listening: webhooks sent there would loop back into the mock.
+  const ownPorts: number[] = [];
+  const ownHosts = [options.host ?? '127.0.0.1'];
   const sandbox = createSandbox({
     pki,
     clock,
@@ -97,6 +100,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     asOf: options.asOf,
     webhookUrl: options.webhookUrl,
     webhookTimeScale: options.webhookTimeScale,
+    self: () => ({ ports: ownPorts, hosts: ownHosts }),
   });
 
   // The inspector lives on the admin port: without one, nothing is captured for it.
@@ -169,6 +173,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
   server.listen(options.port ?? 0, host);
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
+  ownPorts.push(port);
 
   let admin: HttpServer | undefined;
   if (options.adminPort !== 'off') {
@@ -192,6 +197,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     }
   }
   const adminAddress = admin?.address() as AddressInfo | undefined;
+  if (adminAddress) ownPorts.push(adminAddress.port);
 
   return {
     url: `https://${formatHost(host)}:${port}`,

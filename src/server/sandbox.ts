@@ -17,6 +17,7 @@ import { FaultRegistry } from '../sandbox/faults/registry.js';
 import { SandboxStore } from '../sandbox/store/store.js';
 import { createWebhooksAdminRouter } from '../sandbox/webhooks/admin-router.js';
 import { createWebhookDispatcher, type WebhookDispatcher } from '../sandbox/webhooks/dispatcher.js';
+import type { SelfAddresses } from '../sandbox/webhooks/webhook-url.js';
 
 export interface SandboxOptions {
   pki: LeanPki;
@@ -28,6 +29,8 @@ export interface SandboxOptions {
   webhookUrl?: string | null;
   /** Multiplies Lean's webhook retry schedule (1, 2, 5, 10, 60, 180 minutes). Default 1. */
   webhookTimeScale?: number;
+  /** Where the mock listens: webhook URLs pointing there are refused. */
+  self?: () => SelfAddresses;
 }
 
 /** The Lean products behind the gate and the admin endpoints that steer them, over one store. */
@@ -55,6 +58,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     urlFor: () => options.webhookUrl ?? null,
     clock,
     timeScale: options.webhookTimeScale,
+    self: options.self,
   });
   const faults = new FaultRegistry({ apps: appNames, clock });
 
@@ -74,7 +78,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     adminRouters: [
       createConnectionsAdminRouter({ store }),
       // Lean shows the application id (= the app token) on payment sources.
-      createPaymentsAdminRouter({ store, appIdOf: (name) => pki.apps.find((app) => app.name === name)?.appToken ?? name }),createWebhooksAdminRouter({ dispatcher: webhooks }), createFaultsAdminRouter({ registry: faults })],
+      createPaymentsAdminRouter({ store, appIdOf: (name) => pki.apps.find((app) => app.name === name)?.appToken ?? name }),
+      createWebhooksAdminRouter({ dispatcher: webhooks }), createFaultsAdminRouter({ registry: faults })],
     reset() {
       store.reset();
       webhooks.clear();

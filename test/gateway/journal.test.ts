@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Journal, type HandshakeRecord } from '../../src/gateway/journal.js';
+import { Journal, MAX_JOURNAL_STRING, type HandshakeRecord } from '../../src/gateway/journal.js';
 
 const handshake = (reason: HandshakeRecord['reason']): Omit<HandshakeRecord, 'id' | 'at'> => ({
   remote: '127.0.0.1:1',
@@ -60,5 +60,26 @@ describe('the journal', () => {
     journal.clear();
     expect(journal.handshakes()).toEqual([]);
     expect(() => new Journal({ capacity: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('the journal is bounded in bytes, not only in records', () => {
+  it(`keeps at most ${MAX_JOURNAL_STRING} characters of any string, marking how much it cut`, () => {
+    const journal = new Journal({ capacity: 1000 });
+    const path = `/${'a'.repeat(16_000)}`;
+    const subject = `CN=${'s'.repeat(16_000)}`;
+    for (let i = 0; i < 1000; i++) {
+      journal.recordRequest({ method: 'GET', path, status: 404, app: null, client_fingerprint: null, duration_ms: 1, handshake_id: null, reason: null, correlation_id: 'c'.repeat(5_000) });
+      journal.recordHandshake({
+        remote: '127.0.0.1', tls_version: 'TLSv1.3', verdict: 'rejected', reason: 'unknown_ca', raw_code: 'x', app: null,
+        client: { subject, issuer: subject, serial: '01', fingerprint256: 'f', not_before: 'b', not_after: 'a' },
+      });
+    }
+    const [request] = journal.requests();
+    expect(request!.path).toBe(`${path.slice(0, MAX_JOURNAL_STRING)}…[${path.length - MAX_JOURNAL_STRING} more characters]`);
+    expect(journal.handshakes()[0]!.client!.subject).toHaveLength(MAX_JOURNAL_STRING + '…[13955 more characters]'.length);
+    // 16 MB of paths and 32 MB of subjects came in; about 2 kB a string is kept.
+    const kept = JSON.stringify([journal.requests(), journal.handshakes()]).length;
+    expect(kept).toBeLessThan(1000 * 4 * (MAX_JOURNAL_STRING + 64) + 1000 * 600);
   });
 });

@@ -66,7 +66,7 @@ afterEach(async () => {
 });
 
 function dispatcherFor(store: SandboxStore, options: Partial<WebhookDispatcherOptions> = {}): WebhookDispatcher {
-  const dispatcher = createWebhookDispatcher({ store, apps: APPS, clock: () => SANDBOX_NOW, timeScale: 0.00001, ...options });
+  const dispatcher = createWebhookDispatcher({ store, apps: APPS, clock: () => SANDBOX_NOW, timeScale: 0.00001, random: () => 0, ...options });
   dispatchers.push(dispatcher);
   return dispatcher;
 }

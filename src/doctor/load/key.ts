@@ -1,4 +1,5 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { kdfProblem } from './kdf-limits.js';
 import { looksLikePkcs12 } from './pkcs12.js';
 import { isPem, isPrivateKeyLabel, pemBlocks, whatTheLabelIs, type PemBlock } from './pem.js';
 
@@ -39,6 +40,8 @@ function fromPem(bytes: Buffer, name: string, password: string | undefined): Key
   const cipher = block.headers['DEK-Info']?.split(',')[0];
   const format = legacyEncrypted ? `encrypted ${PEM_FORMATS[block.label] ?? block.label}${cipher ? ` (${cipher})` : ''}` : (PEM_FORMATS[block.label] ?? block.label);
   if (encrypted && password === undefined) return needsPassword(name, format);
+  const costly = block.label === 'ENCRYPTED PRIVATE KEY' ? kdfProblem(block.der) : null;
+  if (costly) return tooCostly(name, format, costly);
   try {
     const key = createPrivateKey(encrypted ? { key: block.text, passphrase: password } : block.text);
     return { ok: true, key, format: withPassword(format, encrypted) };
@@ -48,6 +51,9 @@ function fromPem(bytes: Buffer, name: string, password: string | undefined): Key
 }
 
 function fromDer(bytes: Buffer, name: string, password: string | undefined): KeyResult {
+  // OpenSSL derives before it can say the password is wrong: refuse a ruinous KDF first.
+  const costly = kdfProblem(bytes);
+  if (costly) return tooCostly(name, 'encrypted PKCS#8 DER', costly);
   const attempts: [string, 'pkcs8' | 'pkcs1' | 'sec1'][] = [['PKCS#8 DER', 'pkcs8'], ['PKCS#1 DER', 'pkcs1'], ['SEC1 DER', 'sec1']];
   for (const [format, type] of attempts) {
     try {
@@ -64,6 +70,10 @@ function fromDer(bytes: Buffer, name: string, password: string | undefined): Key
   }
   if (isCertificate(bytes)) return { ok: false, message: `${name} holds a certificate (DER), not a private key`, fix: `${SWAPPED_FIX} Did you swap them?` };
   return { ok: false, message: `${name} is neither a PEM nor a DER private key (${bytes.length} bytes)`, fix: 'Pass the private key that belongs to the certificate: PKCS#8, PKCS#1 or SEC1, PEM or DER.' };
+}
+
+function tooCostly(name: string, format: string, why: string): KeyResult {
+  return { ok: false, message: `${name} (${format}) was not decrypted: ${why}`, fix: 'Encrypt the key again with usual settings: openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 600000.' };
 }
 
 function withPassword(format: string, encrypted: boolean): string {

@@ -1,6 +1,7 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import forge from 'node-forge';
+import { kdfProblem, KdfLimitError, macIterationProblem, withIterationGuard } from './kdf-limits.js';
 import { pkcs12Algorithms, type Pkcs12Algorithms } from './pkcs12-algorithms.js';
 
 /** What a PKCS#12 file holds, once opened. */
@@ -42,10 +43,14 @@ export function readPkcs12(bytes: Buffer, name: string, password: string | undef
   } catch {
     return { ok: false, message: `${name} is not a PKCS#12 file (not DER)`, fix: 'Pass the .p12/.pfx file exported with the key, or use --cert and --key for PEM files.' };
   }
+  // Before forge or OpenSSL derive anything: 2^31 iterations would hang either for hours.
+  const costly = macIterationProblem(pfx) ?? kdfProblem(bytes);
+  if (costly) return tooCostly(name, costly);
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
-    p12 = forge.pkcs12.pkcs12FromAsn1(pfx, false, password ?? '');
+    p12 = withIterationGuard(() => forge.pkcs12.pkcs12FromAsn1(pfx, false, password ?? ''));
   } catch (error) {
+    if (error instanceof KdfLimitError) return tooCostly(name, error.message);
     const text = error instanceof Error ? error.message : String(error);
     if (/password|MAC could not be verified|decrypt/i.test(text)) {
       return password === undefined
@@ -79,6 +84,10 @@ export function readPkcs12(bytes: Buffer, name: string, password: string | undef
       opensslError: opensslRefusal(bytes, password),
     },
   };
+}
+
+function tooCostly(name: string, why: string): Pkcs12Result {
+  return { ok: false, message: `${name} was not opened: ${why}`, fix: 'Export it again with usual settings (openssl pkcs12 -export uses 2048 iterations).' };
 }
 
 function certificateDer(bag: forge.pkcs12.Bag): Buffer {

@@ -44,6 +44,22 @@ export class Collection<T> {
     return removed;
   }
 
+  /** How many records `app` owns. */
+  countOf(app: string): number {
+    let count = 0;
+    for (const item of this.items.values()) if (item.app === app) count++;
+    return count;
+  }
+
+  /** Forgets the oldest records (first set) that `evictable` allows, until at most `max` remain. */
+  evictOldest(max: number, evictable: (value: T) => boolean = () => true): void {
+    if (this.items.size <= max) return;
+    for (const [id, item] of this.items) {
+      if (this.items.size <= max) return;
+      if (evictable(item.value)) this.items.delete(id);
+    }
+  }
+
   /** Every record with its owner, in insertion order (for snapshots and the admin API). */
   entries(): { id: string; app: string; value: T }[] {
     return [...this.items].map(([id, item]) => ({ id, app: item.app, value: item.value }));

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { jsonBody } from '../../app/error-handler.js';
+import { LeanError } from '../../app/errors.js';
 import { methodNotAllowed } from '../../app/routing.js';
 import { parseInput } from '../../app/validation.js';
 import type { WebhookDispatcher } from './dispatcher.js';
@@ -17,7 +18,7 @@ export function createWebhooksAdminRouter(options: { dispatcher: WebhookDispatch
   const listQuery = z.object({
     app: app.optional(),
     type: z.string().max(128).optional(),
-    status: z.enum(['pending', 'delivered', 'failed', 'retrying']).optional(),
+    status: z.enum(['pending', 'delivered', 'failed', 'retrying', 'dropped']).optional(),
     limit: z.coerce.number().int().min(1).max(100_000).optional(),
   });
   const urlBody = z.object({
@@ -49,6 +50,9 @@ export function createWebhooksAdminRouter(options: { dispatcher: WebhookDispatch
     })
     .put(jsonBody, (req, res) => {
       const body = parseInput(urlBody, req.body);
+      // Well-formed, yet unusable here: the mock's own ports (known only to the dispatcher).
+      const problem = body.url === null ? null : dispatcher.urlProblem(body.url);
+      if (problem) throw new LeanError('INVALID_PARAMETERS', 400, `The webhook URL cannot be used, field: url: it ${problem}`, { field: 'url' });
       for (const name of body.app === undefined ? dispatcher.apps : [body.app]) dispatcher.setUrl(name, body.url);
       res.json(urls());
     })

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'retrying';
+/** `dropped`: pushed out, never sent again, because its receiver had too many deliveries pending. */
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'retrying' | 'dropped';
 
 export interface DeliveryAttempt {
   /** When the attempt started (the dispatcher's clock). */

@@ -27,7 +27,7 @@ export const WebhookDeliverySchema = z.strictObject({
   app: z.string().min(1),
   type: z.string().min(1),
   url: z.url(),
-  status: z.enum(['pending', 'delivered', 'failed', 'retrying']),
+  status: z.enum(['pending', 'delivered', 'failed', 'retrying', 'dropped']),
   attempts: z.array(DeliveryAttemptSchema),
   next_attempt_at: z.iso.datetime().nullable(),
 });
