@@ -72,7 +72,7 @@ describe('the journal is bounded in bytes, not only in records', () => {
       journal.recordRequest({ method: 'GET', path, status: 404, app: null, client_fingerprint: null, duration_ms: 1, handshake_id: null, reason: null, correlation_id: 'c'.repeat(5_000) });
       journal.recordHandshake({
         remote: '127.0.0.1', tls_version: 'TLSv1.3', verdict: 'rejected', reason: 'unknown_ca', raw_code: 'x', app: null,
-        client: { subject, issuer: subject, serial: '01', fingerprint256: 'f', not_before: 'b', not_after: 'a' },
+        client: { subject, issuer: subject, serial: '01', fingerprint256: 'f', not_before: 'b', not_after: 'a', ca: false, key_usage: null, extended_key_usage: null, faults: [] },
       });
     }
     const [request] = journal.requests();
