@@ -16,6 +16,8 @@ export interface AdminControls {
   /** Revokes a certificate by serial for new connections; throws a {@link RevocationRefusal} for a bad one. */
   revoke(serialNumber: string, issuer?: RevocationIssuer): Promise<{ serial: string; issuer: string }>;
   revokedSerials(): string[];
+  /** Hides secrets a request path carries (the inspector's redaction); default: shown as journaled. */
+  redactPath?(path: string): string;
   /** The products' own admin endpoints (connect, payments, webhooks, faults). */
   routers?: readonly Router[];
 }
@@ -69,7 +71,9 @@ export function createAdminApp(controls: AdminControls): Express {
       const records = controls.journal
         .requests()
         .filter((record) => (!reason || record.reason === reason) && (!appName || record.app === appName));
-      res.json(records.slice(0, limit));
+      const redactPath = controls.redactPath?.bind(controls);
+      const shown = records.slice(0, limit);
+      res.json(redactPath ? shown.map((record) => ({ ...record, path: redactPath(record.path) })) : shown);
     })
     .all(methodNotAllowed);
 

@@ -181,6 +181,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
       reset,
       revoke,
       revokedSerials: () => revocations.serials(),
+      redactPath: inspector ? (path) => inspector.redactor.url(path) : undefined,
       routers: inspector ? [inspector.router, ...sandbox.adminRouters] : sandbox.adminRouters,
     });
     admin = createHttpServer(adminApp);
