@@ -1,8 +1,8 @@
-import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadOrCreatePki } from '../pki/cache.js';
 import { readPkiFolder } from '../pki/folder.js';
+import { SECRET_MODE, writeFileSafely } from '../pki/safe-files.js';
 import { defaultApp, type LeanPki } from '../pki/lean-pki.js';
 import type { PkiManifest } from '../pki/manifest.js';
 import { startLeanMock } from '../server/lean-mock.js';
@@ -87,7 +87,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       const appToken = defaultApp(pki).appToken;
       if (flags.writeEnv !== undefined) {
         const target = resolve(io.cwd, flags.writeEnv);
-        await writeFile(target, envFileText(mock, dir, manifest), { mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
+        // Replaced by rename, never written through a symlink planted at `target`; 0600 whatever the umask.
+        await writeFileSafely(target, envFileText(mock, dir, manifest), SECRET_MODE).catch((error: NodeJS.ErrnoException) => {
           void mock.close();
           throw new Error(`cannot write --write-env ${target}: ${error.code ?? error.message}`);
         });

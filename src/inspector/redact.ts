@@ -14,30 +14,40 @@ const HARMLESS_NAME = /^token_type$/i;
 /** Deeper JSON is cut off: a client may send 100,000 levels of nesting. */
 const MAX_DEPTH = 32;
 /** A JSON string value after a secret-named key, cut off by the end of the text (even mid-escape). */
-const UNTERMINATED_FIELD = /"([^"\\]{1,64})"(\s*:\s*)"(?:[^"\\]|\\.)*\\?$/;
+const UNTERMINATED_FIELD = /"((?:[^"\\]|\\.){1,64})"(\s*:\s*)"(?:[^"\\]|\\.)*\\?$/;
+/** A complete JSON string field; its name may be escaped (`"\u0061pp_token"`). */
+const JSON_FIELD = /"((?:[^"\\]|\\.){1,64})"(\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+
+/** The longest spelling of one character a secret may take (`\uD83D\uDE00`, or UTF-8 as `%F0%9F%98%80`). */
+const MAX_ENCODED_CHAR = 12;
 
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name) && !HARMLESS_NAME.test(name);
 }
 
-/** Known secret values (app tokens, client and webhook secrets), replaced wherever they appear. */
+/**
+ * Known secret values (app tokens, client and webhook secrets), replaced wherever they appear, in
+ * every spelling the server itself decodes: any letter case, any character percent-encoded (paths,
+ * queries, forms; `+` for a space) or written as a JSON `\u` escape, mixed freely.
+ */
 export class Redactor {
   private readonly secrets: readonly string[];
+  /** Every spelling of every secret, longest secret first (a secret containing another goes whole); null without secrets. */
+  private readonly pattern: RegExp | null;
 
   constructor(secrets: Iterable<string>) {
     // Longest first, so a secret containing another is replaced whole; short strings are not secrets.
     this.secrets = [...new Set(secrets)].filter((secret) => secret.length >= 8).sort((a, b) => b.length - a.length);
+    this.pattern = this.secrets.length ? new RegExp(this.secrets.map(spellings).join('|'), 'gi') : null;
   }
 
-  /** The length of the longest known secret: how far a cut text must be held back (see `head`). */
+  /** How many characters the longest known secret may span once encoded: how far a cut text must be held back (see `head`). */
   get longestSecret(): number {
-    return this.secrets[0]?.length ?? 0;
+    return (this.secrets[0]?.length ?? 0) * MAX_ENCODED_CHAR;
   }
 
   text(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    return out;
+    return this.pattern ? text.replace(this.pattern, REDACTED) : text;
   }
 
   headers(headers: Record<string, number | string | readonly string[] | undefined>): Record<string, string | string[]> {
@@ -65,11 +75,11 @@ export class Redactor {
 
   /** Text that may be cut-off JSON or a form: secret-named fields by pattern, then known values. */
   rawText(text: string): string {
-    const jsonFields = text.replace(/"([^"\\]{1,64})"(\s*:\s*)"(?:[^"\\]|\\.)*"/g, (whole, name: string, colon: string) =>
-      isSecretName(name) ? `"${name}"${colon}"${REDACTED}"` : whole,
+    const jsonFields = text.replace(JSON_FIELD, (whole, name: string, colon: string) =>
+      isSecretName(jsonName(name)) ? `"${name}"${colon}"${REDACTED}"` : whole,
     );
     const cutField = jsonFields.replace(UNTERMINATED_FIELD, (whole, name: string, colon: string) =>
-      isSecretName(name) ? `"${name}"${colon}"${REDACTED}` : whole,
+      isSecretName(jsonName(name)) ? `"${name}"${colon}"${REDACTED}` : whole,
     );
     const formFields = cutField.replace(/(^|&)([^=&]{1,64})=([^&]*)/g, (whole, lead: string, name: string) =>
       isSecretName(decodeSafely(name)) ? `${lead}${name}=${encodeURIComponent(REDACTED)}` : whole,
@@ -86,11 +96,11 @@ export class Redactor {
    */
   head(text: string, limit: number, complete: boolean): string {
     let end = Math.max(0, Math.min(limit, complete ? text.length : text.length - this.longestSecret));
-    for (let moved = true; moved; ) {
-      moved = false;
-      for (const secret of this.secrets) {
-        const at = text.lastIndexOf(secret, end - 1);
-        if (at !== -1 && at + secret.length > end) [end, moved] = [at + secret.length, true];
+    if (this.pattern) {
+      // Matches never overlap, so at most one spans the cut; moving past it ends inside no other.
+      for (const match of text.matchAll(this.pattern)) {
+        if (match.index >= end) break;
+        if (match.index + match[0].length > end) end = match.index + match[0].length;
       }
     }
     return this.rawText(text.slice(0, end));
@@ -105,6 +115,33 @@ export class Redactor {
     );
     return this.text(`${url.slice(0, mark)}?${query}`);
   }
+}
+
+/** A JSON string's contents, unescaped; as written when the escapes are broken. */
+function jsonName(escaped: string): string {
+  try {
+    return JSON.parse(`"${escaped}"`) as string;
+  } catch {
+    return escaped;
+  }
+}
+
+/**
+ * A regex source matching `secret` spelled any way the server decodes: per character, itself (the
+ * `i` flag covers case), its UTF-8 bytes percent-encoded, its JSON `\u` escapes, `+` for a space.
+ */
+function spellings(secret: string): string {
+  return Array.from(secret, (char) => {
+    const percent = [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
+    const units = Array.from({ length: char.length }, (_, at) => char.charCodeAt(at));
+    const escaped = units.map((unit) => `\\\\u${unit.toString(16).padStart(4, '0')}`).join('');
+    const literal = char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    const alternatives = [literal, percent, escaped];
+    if (char === ' ') alternatives.push('\\+');
+    // JSON's short escapes: `\"`, `\\`, `\/`.
+    if (char === '"' || char === '\\' || char === '/') alternatives.push(`\\\\${literal}`);
+    return `(?:${alternatives.join('|')})`;
+  }).join('');
 }
 
 function decodeSafely(text: string): string {

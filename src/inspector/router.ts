@@ -37,6 +37,8 @@ export interface Inspector {
   readonly router: Router;
   readonly events: EventHub;
   readonly exchanges: ExchangeStore;
+  /** What hides the apps' secrets: the admin API's journal listing uses it too. */
+  readonly redactor: Redactor;
   /** After the journal was cleared: forget the exchanges and tell the pages. */
   reset(): void;
   /** Stops capturing exchanges. */
@@ -88,6 +90,7 @@ export function createInspector(options: InspectorOptions): Inspector {
     router,
     events,
     exchanges,
+    redactor,
     reset() {
       exchanges.clear();
       events.reset();

@@ -12,6 +12,7 @@ import {
 } from './keys.js';
 import { describeCertificate, type IssuedCertificate } from './describe.js';
 import { joinPem } from './pem.js';
+import { normalizeSerial, serialIntegerHex } from './serial.js';
 
 // Re-exported so the public API keeps naming them here.
 export { describeCertificate, type IssuedCertificate };
@@ -39,6 +40,11 @@ export interface LeafRequest {
   notAfter?: Date;
   /** Reuse a key pair instead of generating one (RSA key generation dominates PKI build time). */
   keyPair?: CryptoKeyPair;
+  /**
+   * Hex serial (any spelling `normalizeSerial` reads), e.g. one whose first byte has the high bit
+   * set. Default: a random positive 128-bit serial.
+   */
+  serialNumber?: string;
 }
 
 export interface AuthorityOptions {
@@ -140,6 +146,7 @@ export class CertificateAuthority {
       notBefore: request.notBefore ?? new Date(now.getTime() - BACKDATE_MS),
       notAfter: request.notAfter ?? new Date(now.getTime() + 365 * DAY_MS),
       extensions: await leafExtensions(this.keyType, keys.publicKey, this.keys.publicKey, request),
+      serialNumber: request.serialNumber === undefined ? undefined : serialIntegerHex(normalizeSerial(request.serialNumber)),
     });
     return describeIssued(certificate, await exportPrivateKeyPem(keys.privateKey));
   }
@@ -194,11 +201,13 @@ interface SignRequest {
   notBefore: Date;
   notAfter: Date;
   extensions: x509.Extension[];
+  /** INTEGER contents as hex (see `serialIntegerHex`); default random. */
+  serialNumber?: string;
 }
 
 async function signCertificate(request: SignRequest): Promise<x509.X509Certificate> {
   return x509.X509CertificateGenerator.create({
-    serialNumber: randomSerial(),
+    serialNumber: request.serialNumber ?? randomSerial(),
     subject: request.subjectName,
     issuer: request.issuerName,
     notBefore: request.notBefore,

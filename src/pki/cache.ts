@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { ensureFolder, readPkiFolder, writePkiFolder } from './folder.js';
+import { FOLDER_MODE, withFolderLock } from './safe-files.js';
 import { createLeanPki, type LeanPki, type LeanPkiOptions } from './lean-pki.js';
 import type { PkiManifest } from './manifest.js';
 
@@ -26,25 +25,26 @@ export interface CachedPki {
  * costs a folder read, not a key generation.
  *
  * A replacement is written beside the folder and renamed into place, so no reader ever sees a
- * half-written one.
+ * half-written one. Processes starting together on one folder take turns under a lock file beside
+ * it and read the folder again once they hold it: the first writes, the others serve what it
+ * wrote, so every one of them serves the PKI on disk.
  */
 export async function loadOrCreatePki(dir: string, options: CachedPkiOptions = {}): Promise<CachedPki> {
   const now = options.now ?? new Date();
-  const existing = await readPkiFolder(dir).catch(() => undefined);
-  if (existing && fits(existing.pki, options, now)) {
-    return { ...existing, dir, reused: true };
-  }
-  const pki = await createLeanPki({ ...options, now });
-  const staging = join(dirname(dir), `.${basename(dir)}.${process.pid}.${randomBytes(4).toString('hex')}`);
-  await ensureFolder(dirname(dir));
-  try {
-    const manifest = await writePkiFolder(pki, staging);
-    await rm(dir, { recursive: true, force: true });
-    await rename(staging, dir);
+  const reusable = async (): Promise<CachedPki | undefined> => {
+    const existing = await readPkiFolder(dir).catch(() => undefined);
+    return existing && fits(existing.pki, options, now) ? { ...existing, dir, reused: true } : undefined;
+  };
+  const warm = await reusable();
+  if (warm) return warm;
+  await ensureFolder(dirname(dir), FOLDER_MODE);
+  return withFolderLock(dir, async () => {
+    const written = await reusable();
+    if (written) return written;
+    const pki = await createLeanPki({ ...options, now });
+    const manifest = await writePkiFolder(pki, dir, { force: true });
     return { pki, manifest, dir, reused: false };
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Whether a cached PKI answers this request for long enough. */

@@ -1,4 +1,5 @@
 import { pemBody } from './pem.js';
+import { normalizeSerial } from './serial.js';
 
 /**
  * The serials a CRL lists, read straight from its DER: a server that only serves its PKI's own
@@ -15,8 +16,8 @@ interface Element {
 }
 
 /**
- * Upper-case hex serials (the INTEGER's bytes, as `RevocationList` and @peculiar/x509 give them),
- * each once, in the CRL's order. Throws naming the fault when `crlPem` is not a well-formed CRL.
+ * Canonical serials ({@link normalizeSerial}: a positive INTEGER's `00` sign byte dropped), each
+ * once, in the CRL's order. Throws naming the fault when `crlPem` is not a well-formed CRL.
  */
 export function crlSerials(crlPem: string): string[] {
   const der = pemBody(crlPem);
@@ -32,7 +33,7 @@ export function crlSerials(crlPem: string): string[] {
   if (revoked?.tag !== TAG.sequence) return [];
   const serials = children(der, revoked).map((entry) => {
     const serial = required(children(der, required(entry, TAG.sequence, 'revoked entry'))[0], TAG.integer, 'revoked serial');
-    return der.subarray(serial.start, serial.end).toString('hex').toUpperCase();
+    return normalizeSerial(der.subarray(serial.start, serial.end).toString('hex'));
   });
   return [...new Set(serials)];
 }

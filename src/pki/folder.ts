@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CatalogueVariant } from './catalogue.js';
 import { describeCertificate, type IssuedCertificate } from './describe.js';
@@ -6,11 +6,13 @@ import { certificateAndChain, defaultApp, type AppIdentity, type AuthorityMateri
 import { MANIFEST_VERSION, manifestSchema, type ManifestFile, type PkiManifest } from './manifest.js';
 import { joinPem, splitPem } from './pem.js';
 import type { Pkcs12Input } from './pkcs12.js';
+import { FOLDER_MODE, PUBLIC_MODE, SECRET_MODE, stagingFolderFor, swapIntoPlace, sweepAbandoned } from './safe-files.js';
 
 /** Why a certificate folder could not be written or read; `message` is one line for a person. */
 export class PkiFolderError extends Error {
   constructor(
-    readonly code: 'not_empty' | 'invalid' | 'io',
+    /** `taken`: `replace: false` and another writer put a folder at `dir` first. */
+    readonly code: 'not_empty' | 'invalid' | 'io' | 'taken',
     message: string,
   ) {
     super(message);
@@ -18,38 +20,55 @@ export class PkiFolderError extends Error {
   }
 }
 
-/** Private keys and anything holding one: readable by the owner only, like an SSH key. */
-const SECRET_MODE = 0o600;
-const PUBLIC_MODE = 0o644;
-
 interface PlannedFile extends ManifestFile {
   contents: string | Buffer;
 }
 
 /**
  * Writes the PKI as the folder Lean's portal users know (DESIGN.md §2.2), plus `manifest.json`.
- * Refuses a non-empty folder unless `force`. The manifest is written last, so a folder left
- * half-written by a crash has none and is never mistaken for a complete one.
+ * Refuses a non-empty folder unless `force`. The whole folder is written beside `dir` and renamed
+ * into place, so `dir` is never half-written (a crash leaves no CA key in it), and whatever stood
+ * at `dir` (files, or a symlink planted there) is replaced, never written through. Keys and the
+ * manifest end 0600 and folders 0700 whatever the umask. `replace: false` fails with `EEXIST` or
+ * `ENOTEMPTY` (code `io`) when `dir` exists, for a caller racing other processes.
  */
-export async function writePkiFolder(pki: LeanPki, dir: string, options: { force?: boolean } = {}): Promise<PkiManifest> {
+export async function writePkiFolder(
+  pki: LeanPki,
+  dir: string,
+  options: { force?: boolean; replace?: boolean } = {},
+): Promise<PkiManifest> {
   if (!options.force && (await isNonEmptyFolder(dir))) {
     throw new PkiFolderError('not_empty', `${dir} already exists and is not empty (use --force to overwrite it)`);
   }
   // Loaded here, not at import: reading a folder back (all `serve` does) never writes a PKCS#12.
   const { toPkcs12 } = await import('./pkcs12.js');
   const { files, manifest } = planFolder(pki, toPkcs12);
+  let staging: string | undefined;
   try {
+    await ensureFolder(dirname(dir), FOLDER_MODE);
+    await sweepAbandoned(dir);
+    staging = await stagingFolderFor(dir);
+    const folders = new Set<string>();
     for (const file of files) {
-      const target = join(dir, file.path);
+      const target = join(staging, file.path);
       const mode = file.secret ? SECRET_MODE : PUBLIC_MODE;
-      await ensureFolder(dirname(target));
-      await writeFile(target, file.contents, { mode });
-      await chmod(target, mode); // writeFile's mode applies only to files it creates
+      folders.add(dirname(target));
+      await ensureFolder(dirname(target), FOLDER_MODE);
+      await writeFile(target, file.contents, { mode, flag: 'wx' });
+      await chmod(target, mode); // the umask may have narrowed or (umask 0) not touched it
     }
-    await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { mode: SECRET_MODE });
-    await chmod(join(dir, 'manifest.json'), SECRET_MODE); // it holds client secrets
+    for (const folder of folders) await chmod(folder, FOLDER_MODE);
+    const manifestPath = join(staging, 'manifest.json'); // it holds client secrets
+    await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`, { mode: SECRET_MODE, flag: 'wx' });
+    await chmod(manifestPath, SECRET_MODE);
+    await swapIntoPlace(staging, dir, options.replace ?? true);
+    staging = undefined;
   } catch (error) {
-    throw new PkiFolderError('io', `cannot write ${dir}: ${ioMessage(error)}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const taken = code === 'EEXIST' || code === 'ENOTEMPTY';
+    throw new PkiFolderError(taken ? 'taken' : 'io', `cannot write ${dir}: ${ioMessage(error)}`);
+  } finally {
+    if (staging) await rm(staging, { recursive: true, force: true });
   }
   return manifest;
 }
@@ -281,16 +300,16 @@ function facts(certificate: Omit<IssuedCertificate, 'certificatePem' | 'privateK
  * `mkdir -p`, one level at a time: Node's own `recursive: true` spins forever on some paths the
  * kernel refuses (e.g. under /proc), and a CLI must fail, not hang.
  */
-export async function ensureFolder(dir: string): Promise<void> {
+export async function ensureFolder(dir: string, mode?: number): Promise<void> {
   try {
-    await mkdir(dir);
+    await mkdir(dir, { mode });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return;
     const parent = dirname(dir);
     if (code !== 'ENOENT' || parent === dir) throw error;
-    await ensureFolder(parent);
-    await mkdir(dir).catch((again: NodeJS.ErrnoException) => {
+    await ensureFolder(parent, mode);
+    await mkdir(dir, { mode }).catch((again: NodeJS.ErrnoException) => {
       if (again.code !== 'EEXIST') throw again;
     });
   }

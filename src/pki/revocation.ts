@@ -2,9 +2,10 @@ import * as x509 from '@peculiar/x509';
 import type { CertificateAuthority } from './authority.js';
 import { signingAlgorithm } from './keys.js';
 import { pemBlock } from './pem.js';
+import { normalizeSerial, serialIntegerHex } from './serial.js';
 
 export interface RevokedEntry {
-  /** Hex serial of the revoked certificate (any case). */
+  /** Hex serial of the revoked certificate, in any spelling {@link normalizeSerial} reads. */
   serialNumber: string;
   revokedAt: Date;
 }
@@ -29,21 +30,41 @@ export async function issueCrl(authority: CertificateAuthority, options: CrlOpti
     signingAlgorithm: signingAlgorithm(authority.keyType),
     signingKey: authority.keys.privateKey,
     extensions: [await x509.AuthorityKeyIdentifierExtension.create(authority.keys.publicKey)],
-    entries: (options.revoked ?? []).map((entry) => ({
-      serialNumber: entry.serialNumber.toLowerCase(),
-      revocationDate: entry.revokedAt,
+    entries: [...canonical(options.revoked ?? [])].map(([serial, revokedAt]) => ({
+      // Written as a positive INTEGER even when its first byte has the high bit set.
+      serialNumber: serialIntegerHex(serial),
+      revocationDate: revokedAt,
       reason: x509.X509CrlReason.keyCompromise,
     })),
   });
   return pemBlock('X509 CRL', new Uint8Array(crl.rawData));
 }
 
+/** One entry per serial, however it is spelled: a CRL listing a serial twice cannot be signed. */
+function canonical(entries: readonly RevokedEntry[]): Map<string, Date> {
+  const bySerial = new Map<string, Date>();
+  for (const entry of entries) {
+    const serial = normalizeSerial(entry.serialNumber);
+    if (!bySerial.has(serial)) bySerial.set(serial, entry.revokedAt);
+  }
+  return bySerial;
+}
+
 /**
  * The revocation state of one CA at run time: starts from the CRL it published, and re-signs a
  * fresh CRL each time a certificate is revoked (the CA key is in the PKI, as in any test PKI).
+ * A serial counts as revoked only once a signed CRL lists it, so a signing that fails leaves the
+ * list exactly as it was.
  */
 export class RevocationList {
-  private readonly revoked = new Map<string, Date>();
+  private revoked: ReadonlyMap<string, Date>;
+  private current: string;
+  /** Signings run one after another, each from the last committed list: none can drop another's serial. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Revocations asked for and not yet signed: asking again waits for the same CRL. */
+  private readonly pending = new Map<string, Promise<string>>();
+  /** Bumped by {@link reset}: a signing queued before it never lands after it. */
+  private epoch = 0;
 
   private constructor(
     private readonly authority: CertificateAuthority,
@@ -51,21 +72,14 @@ export class RevocationList {
     private readonly nextUpdate: Date,
     private readonly initialPem: string,
   ) {
+    this.revoked = initial;
     this.current = initialPem;
-    this.reset();
   }
-
-  private current: string;
-  /** Signings started, and the newest whose CRL is `current`: see {@link revoke}. */
-  private started = 0;
-  private applied = 0;
-  /** The newest signing: a serial already revoked resolves only once a CRL lists it. */
-  private latest: Promise<string> | null = null;
 
   /** Reads the entries and dates of `crlPem`, which `authority` signed. */
   static fromCrl(authority: CertificateAuthority, crlPem: string): RevocationList {
     const crl = new x509.X509Crl(crlPem.replace(/X509 CRL/g, 'CRL'));
-    const entries = new Map(crl.entries.map((entry) => [entry.serialNumber.toUpperCase(), entry.revocationDate]));
+    const entries = new Map(crl.entries.map((entry) => [normalizeSerial(entry.serialNumber), entry.revocationDate]));
     const nextUpdate = crl.nextUpdate ?? new Date(Date.now() + 365 * 86_400_000);
     return new RevocationList(authority, entries, nextUpdate, crlPem);
   }
@@ -75,47 +89,54 @@ export class RevocationList {
     return this.current;
   }
 
+  /** Throws {@link InvalidSerialError} for a serial that is not hex. */
   isRevoked(serialNumber: string): boolean {
-    return this.revoked.has(serialNumber.toUpperCase());
+    return this.revoked.has(normalizeSerial(serialNumber));
   }
 
+  /** Canonical serials (see {@link normalizeSerial}) that the current CRL lists. */
   serials(): string[] {
     return [...this.revoked.keys()];
   }
 
   /**
-   * Adds `serialNumber` and signs a new CRL; resolves with a CRL that lists it. Revoking twice
-   * changes nothing. Signings run concurrently and may finish out of order: each lists every
-   * serial revoked when it started, so only a newer one may replace the current CRL, and a slow
-   * older one never drops a serial a newer one added.
+   * Signs a CRL that adds `serialNumber` and resolves with it. Any spelling of a serial already
+   * listed or being signed resolves with the CRL that lists it. Throws {@link InvalidSerialError}
+   * before changing anything; a failed signing rejects and leaves the list as it was.
    */
-  async revoke(serialNumber: string, at: Date): Promise<string> {
-    const serial = serialNumber.toUpperCase();
-    if (this.revoked.has(serial)) return this.latest ?? this.current;
-    this.revoked.set(serial, at);
-    const generation = ++this.started;
-    const signing = issueCrl(this.authority, {
-      thisUpdate: at,
-      nextUpdate: this.nextUpdate,
-      revoked: [...this.revoked].map(([entry, revokedAt]) => ({ serialNumber: entry, revokedAt })),
-    }).then((pem) => {
-      if (generation > this.applied) {
-        this.applied = generation;
+  revoke(serialNumber: string, at: Date): Promise<string> {
+    const serial = normalizeSerial(serialNumber);
+    if (this.revoked.has(serial)) return Promise.resolve(this.current);
+    const waiting = this.pending.get(serial);
+    if (waiting) return waiting;
+    const epoch = this.epoch;
+    const signing = this.queue.then(async () => {
+      if (epoch !== this.epoch) return this.current;
+      const next = new Map(this.revoked).set(serial, at);
+      const pem = await issueCrl(this.authority, {
+        thisUpdate: at,
+        nextUpdate: this.nextUpdate,
+        revoked: [...next].map(([entry, revokedAt]) => ({ serialNumber: entry, revokedAt })),
+      });
+      if (epoch === this.epoch) {
+        this.revoked = next;
         this.current = pem;
       }
       return this.current;
     });
-    this.latest = signing;
-    return signing;
+    const settled = signing.finally(() => {
+      if (this.pending.get(serial) === settled) this.pending.delete(serial);
+    });
+    this.pending.set(serial, settled);
+    this.queue = settled.catch(() => undefined);
+    return settled;
   }
 
   /** Back to the CRL the PKI was built with. */
   reset(): void {
-    // Signings still running belong to the state before the reset: none may land after it.
-    this.applied = this.started;
-    this.latest = null;
+    this.epoch += 1;
+    this.pending.clear();
+    this.revoked = this.initial;
     this.current = this.initialPem;
-    this.revoked.clear();
-    for (const [serial, at] of this.initial) this.revoked.set(serial, at);
   }
 }

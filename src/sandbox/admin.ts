@@ -5,6 +5,7 @@ import { LeanError } from '../app/errors.js';
 import { methodNotAllowed, type Clock } from '../app/routing.js';
 import { refuseCrossSiteWrites, refuseForeignHosts } from './admin-guards.js';
 import type { Journal } from '../gateway/journal.js';
+import { REVOCATION_ISSUERS, RevocationRefusal, type RevocationIssuer } from '../pki/serial.js';
 
 /** What the admin API steers; the composition root provides it. */
 export interface AdminControls {
@@ -12,9 +13,11 @@ export interface AdminControls {
   clock: Clock;
   /** Back to the seeded state: journal cleared, run-time revocations undone. */
   reset(): void;
-  /** Revokes a certificate by serial for new connections. */
-  revoke(serialNumber: string): Promise<{ serial: string; issuer: string }>;
+  /** Revokes a certificate by serial for new connections; throws a {@link RevocationRefusal} for a bad one. */
+  revoke(serialNumber: string, issuer?: RevocationIssuer): Promise<{ serial: string; issuer: string }>;
   revokedSerials(): string[];
+  /** Hides secrets a request path carries (the inspector's redaction); default: shown as journaled. */
+  redactPath?(path: string): string;
   /** The products' own admin endpoints (connect, payments, webhooks, faults). */
   routers?: readonly Router[];
 }
@@ -26,7 +29,8 @@ const listQuery = z.object({
   app: z.string().max(128).optional(),
 });
 
-const revocationBody = z.object({ serial: z.string().regex(/^[0-9A-Fa-f]{1,64}$/, 'a hex serial number') });
+/** The serial's own rules (normalisation, length) are `normalizeSerial`'s: one place, one message. */
+const revocationBody = z.object({ serial: z.string(), issuer: z.enum(REVOCATION_ISSUERS).optional() });
 
 /**
  * The admin API (plain HTTP, loopback only, its own port; DESIGN.md §2.4): read the journal,
@@ -67,7 +71,9 @@ export function createAdminApp(controls: AdminControls): Express {
       const records = controls.journal
         .requests()
         .filter((record) => (!reason || record.reason === reason) && (!appName || record.app === appName));
-      res.json(records.slice(0, limit));
+      const redactPath = controls.redactPath?.bind(controls);
+      const shown = records.slice(0, limit);
+      res.json(redactPath ? shown.map((record) => ({ ...record, path: redactPath(record.path) })) : shown);
     })
     .all(methodNotAllowed);
 
@@ -87,11 +93,16 @@ export function createAdminApp(controls: AdminControls): Express {
     .post(async (req, res) => {
       const parsed = revocationBody.safeParse(req.body ?? {});
       if (!parsed.success) {
-        const serial: unknown = (req.body as Record<string, unknown> | undefined)?.serial;
-        throw serial === undefined ? LeanError.missingParameter('serial') : LeanError.invalidParameter('serial', serial);
+        const field = String(parsed.error.issues[0]?.path[0] ?? 'serial');
+        const value: unknown = (req.body as Record<string, unknown> | undefined)?.[field];
+        throw value === undefined ? LeanError.missingParameter(field) : LeanError.invalidParameter(field, value);
       }
-      const revoked = await controls.revoke(parsed.data.serial);
-      res.status(201).json({ ...revoked, revoked_at: controls.clock().toISOString() });
+      try {
+        const revoked = await controls.revoke(parsed.data.serial, parsed.data.issuer);
+        res.status(201).json({ ...revoked, revoked_at: controls.clock().toISOString() });
+      } catch (error) {
+        throw error instanceof RevocationRefusal ? refusalError(error) : error;
+      }
     })
     .all(methodNotAllowed);
 
@@ -99,4 +110,13 @@ export function createAdminApp(controls: AdminControls): Express {
   app.use((_req, _res, next) => next(LeanError.of('INVALID_URL')));
   app.use(leanErrorHandler(controls.clock));
   return app;
+}
+
+/** 400 INVALID_PARAMETERS for a malformed field, 404 UNKNOWN_CERTIFICATE for a serial no CA of the PKI issued. */
+function refusalError(refusal: RevocationRefusal): LeanError {
+  if (refusal.kind === 'unknown') {
+    return new LeanError('UNKNOWN_CERTIFICATE', 404, refusal.message, { field: refusal.field, value: refusal.input });
+  }
+  const standard = LeanError.invalidParameter(refusal.field, refusal.input);
+  return new LeanError(standard.status, standard.httpStatus, `${standard.message} (${refusal.message})`, standard.metadata);
 }

@@ -13,6 +13,7 @@ import { createGateway, type Connection, type RejectionStyle, type TlsVersion } 
 import { createInspector } from '../inspector/router.js';
 import { createOAuthRouter } from '../lean/oauth.js';
 import { createLeanPki, type LeanPki } from '../pki/lean-pki.js';
+import type { RevocationIssuer } from '../pki/serial.js';
 import { createAdminApp } from '../sandbox/admin.js';
 import type { FaultRegistry } from '../sandbox/faults/registry.js';
 import type { SandboxStore } from '../sandbox/store/store.js';
@@ -64,8 +65,13 @@ export interface LeanMock {
   readonly webhooks: WebhookDispatcher;
   /** Injected failures: `mock.faults.add(…)`. */
   readonly faults: FaultRegistry;
-  /** Revokes a certificate (by serial) for every new connection. */
-  revoke(serialNumber: string): Promise<{ serial: string; issuer: string }>;
+  /**
+   * Revokes a certificate (by serial) for every new connection, on the CRL of the CA that issued
+   * it. `issuer` is needed only for a certificate the PKI did not issue itself (e.g. one a test
+   * signed with the intermediate's key). Throws a `RevocationRefusal` for a malformed or unknown
+   * serial, changing nothing.
+   */
+  revoke(serialNumber: string, issuer?: RevocationIssuer): Promise<{ serial: string; issuer: RevocationIssuer }>;
   /** TCP connections open on the API port, in any TLS state: what a storm of sockets leaves behind. */
   connections(): Promise<number>;
   /** Back to the seeded state: sandbox re-seeded, journal cleared, run-time revocations undone. */
@@ -152,8 +158,11 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
 
 
   const revocations = await createRevocations(pki);
-  const revoke = async (serialNumber: string): Promise<{ serial: string; issuer: string }> => {
-    const revoked = await revocations.revoke(serialNumber, clock());
+  const revoke = async (
+    serialNumber: string,
+    issuer?: RevocationIssuer,
+  ): Promise<{ serial: string; issuer: RevocationIssuer }> => {
+    const revoked = await revocations.revoke(serialNumber, clock(), issuer);
     gateway.setCrls(revocations.crls());
     return revoked;
   };
@@ -183,6 +192,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
       reset,
       revoke,
       revokedSerials: () => revocations.serials(),
+      redactPath: inspector ? (path) => inspector.redactor.url(path) : undefined,
       routers: inspector ? [inspector.router, ...sandbox.adminRouters] : sandbox.adminRouters,
     });
     admin = createHttpServer(adminApp);

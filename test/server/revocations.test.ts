@@ -14,7 +14,7 @@ describe('run-time revocations and reset', () => {
     await first;
     expect(revocations.serials()).toEqual(seeded);
 
-    await revocations.revoke('ABCDEF', new Date()); // lists loaded now: the same holds
+    await revocations.revoke('ABCDEF', new Date(), 'intermediate'); // lists loaded now: the same holds
     const second = revocations.revoke(serial, new Date());
     revocations.reset();
     await second;
