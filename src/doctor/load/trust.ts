@@ -1,7 +1,8 @@
 import type { X509Certificate } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as x509 from '@peculiar/x509';
 import type { DoctorSource } from '../types.js';
 import { readCertificates } from './certificates.js';
+import { readCrl } from './crl.js';
 import { isPem, pemBlocks, whatTheLabelIs } from './pem.js';
 import { readSource } from './source.js';
 
@@ -26,14 +27,14 @@ export async function loadCrls(source: DoctorSource | undefined): Promise<Loaded
   const { name, bytes } = await readSource(source, 'CRL file');
   const fix = 'Pass the CRLs of the CAs that issued the certificate (lean-mock writes them to ca/crls.pem).';
   try {
-    if (!isPem(bytes)) return { given: true, ok: true, name, items: [new x509.X509Crl(new Uint8Array(bytes))] };
+    if (!isPem(bytes)) return { given: true, ok: true, name, items: [readCrl(new Uint8Array(bytes))] };
     const blocks = pemBlocks(bytes);
     const crls = blocks.filter((block) => block.label === 'X509 CRL' || block.label === 'CRL');
     if (crls.length === 0) {
       const holds = blocks[0] ? whatTheLabelIs(blocks[0].label) : 'no complete PEM block';
       return { given: true, ok: false, name, message: `--crl ${name} holds ${holds}, not a CRL`, fix };
     }
-    return { given: true, ok: true, name, items: crls.map((block) => new x509.X509Crl(new Uint8Array(block.der))) };
+    return { given: true, ok: true, name, items: crls.map((block) => readCrl(new Uint8Array(block.der))) };
   } catch {
     return { given: true, ok: false, name, message: `--crl ${name} is not a readable CRL (PEM or DER)`, fix };
   }
