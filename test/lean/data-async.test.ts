@@ -203,7 +203,7 @@ describe('data refreshes', () => {
     const body = RefreshListSchema.parse(res.body);
     expect(Object.keys(res.body)).toEqual(['content', 'page']);
     expect(body.content.map((r) => [r.refresh_id, r.status])).toEqual([[second, 'PENDING'], [first, 'FINISHED']]);
-    expect(body.page).toEqual({ number: 0, size: 50, total_elements: 2, total_pages: 1 });
+    expect(body.page).toEqual({ number: 0, size: 50, total_elements: 2, total_pages: 1, sort: null });
     const paged = await get(`/data/v2/refreshes?entity_id=${IDS.e1}&page=1&size=1`).expect(200);
     expect(paged.body.content.map((r: { refresh_id: string }) => r.refresh_id)).toEqual([first]);
     expect((await get(`/data/v2/refreshes?entity_id=${IDS.e3}`).expect(200)).body.content).toEqual([]);

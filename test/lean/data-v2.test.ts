@@ -69,7 +69,7 @@ describe('GET /data/v2/accounts', () => {
     expect(Object.keys(res.body)).toEqual(ENVELOPE_KEYS);
     expect(Object.keys(res.body.data)).toEqual(['type', 'accounts', 'page']);
     expect(body.data.accounts.map((a) => a.account_id)).toEqual([IDS.a1, IDS.a2]);
-    expect(body.data.page).toEqual({ number: 0, size: 50, total_elements: 2, total_pages: 1 });
+    expect(body.data.page).toEqual({ number: 0, size: 50, total_elements: 2, total_pages: 1, sort: null });
     expect(body).toMatchObject({ meta: null, status_detail: null, timestamp: SANDBOX_NOW.toISOString(), refreshed_at: ENTITY_CREATED_AT });
   });
 
@@ -112,10 +112,10 @@ describe('GET /data/v2/accounts', () => {
   it('pages with page and size: size 1, and an empty page past the end', async () => {
     const second = await get('/data/v2/accounts', { page: 1, size: 1 }).expect(200);
     expect(second.body.data.accounts.map((a: { account_id: string }) => a.account_id)).toEqual([IDS.a2]);
-    expect(second.body.data.page).toEqual({ number: 1, size: 1, total_elements: 2, total_pages: 2 });
+    expect(second.body.data.page).toEqual({ number: 1, size: 1, total_elements: 2, total_pages: 2, sort: null });
     const past = await get('/data/v2/accounts', { page: 5, size: 1 }).expect(200);
     expect(past.body.data.accounts).toEqual([]);
-    expect(past.body.data.page).toEqual({ number: 5, size: 1, total_elements: 2, total_pages: 2 });
+    expect(past.body.data.page).toEqual({ number: 5, size: 1, total_elements: 2, total_pages: 2, sort: null });
   });
 
   it('refuses a page or size out of range naming the field', async () => {
@@ -164,7 +164,7 @@ describe('GET /data/v2/accounts/{account_id}/transactions', () => {
     const res = await get(accountPath(IDS.a1, 'transactions')).expect(200);
     const body = schemaOf('transactions', 'transactions', TransactionSchema).parse(res.body);
     expect(Object.keys(res.body.data)).toEqual(['type', 'transactions', 'page']);
-    expect(body.data.page).toEqual({ number: 0, size: 50, total_elements: 80, total_pages: 2 });
+    expect(body.data.page).toEqual({ number: 0, size: 50, total_elements: 80, total_pages: 2, sort: null });
     expect(ids(body.data.transactions)).toEqual(ids(fixture.a1Transactions.slice(0, 50)));
     expect(body.data.transactions[0]).toEqual(fixture.a1Transactions[0]);
   });
@@ -249,7 +249,7 @@ describe('the identity and the account lists', () => {
     expect(Object.keys(res.body.data)).toEqual(['type', 'beneficiaries', 'page']);
     expect(body.data.beneficiaries).toEqual(A1_BENEFICIARIES);
     const none = await get(accountPath(IDS.a2, 'beneficiaries')).expect(200);
-    const emptyPage = { number: 0, size: 50, total_elements: 0, total_pages: 0 };
+    const emptyPage = { number: 0, size: 50, total_elements: 0, total_pages: 0, sort: null };
     expect(none.body.data).toEqual({ type: 'beneficiaries', beneficiaries: [], page: emptyPage });
   });
 
