@@ -63,7 +63,7 @@ export async function replay(mock: TestMock, recording: Recording, vars: Vars, r
   let payload: string | undefined;
   if (body !== undefined && contentType === 'application/x-www-form-urlencoded') {
     headers['content-type'] = contentType;
-    const form = Object.entries(body as Record<string, unknown>).map(([key, value]) => [key, key === 'client_secret' ? String(vars.client_secret) : String(value)]);
+    const form = Object.entries(body as Record<string, unknown>).map(([key, value]): [string, string] => [key, key === 'client_secret' ? String(vars.client_secret) : String(value)]);
     payload = new URLSearchParams(form).toString();
   } else if (body !== undefined) {
     headers['content-type'] = 'application/json';

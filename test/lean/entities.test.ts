@@ -303,7 +303,7 @@ describe('GET /customers/v1/entities (by creation date, pagination style B)', ()
   ])('refuses ?%s with 400 naming the field', async (query, status, field) => {
     const res = await request(app).get(`/customers/v1/entities?${query}`);
     await expectError(res, 400, status, new RegExp(`field: ${field}`));
-    expect(res.body.metadata).toEqual({ field });
+    expect(res.body).toMatchObject({ metadata: null, message: expect.stringContaining(`field: ${field}`) });
   });
 
   it('is reached whichever order the customers and entities routers are mounted in', async () => {
