@@ -51,19 +51,21 @@ export class LeanError extends Error {
     return new LeanError(status, known.http, message ?? known.message, metadata);
   }
 
-  /** INVALID_PARAMETERS naming the field, worded like Lean's own message. */
+  /**
+   * INVALID_PARAMETERS naming the field, worded like Lean's own message (its trailing full stop
+   * too); `metadata` null as in Lean's recorded errors: the message is where the field is named.
+   */
   static invalidParameter(field: string, value: unknown): LeanError {
     const shown = showValue(value);
     return new LeanError(
       'INVALID_PARAMETERS',
       400,
-      `The request is badly formatted or a parameter of the wrong type has been provided, field: ${field}, value: ${shown}`,
-      { field },
+      `The request is badly formatted or a parameter of the wrong type has been provided, field: ${field}, value: ${shown}.`,
     );
   }
 
   static missingParameter(field: string): LeanError {
-    return new LeanError('MISSING_PARAMETERS', 400, `A required parameter is missing, field: ${field}`, { field });
+    return new LeanError('MISSING_PARAMETERS', 400, `A required parameter is missing, field: ${field}.`);
   }
 
   body(now: Date): LeanErrorBody {

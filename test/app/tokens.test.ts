@@ -77,13 +77,13 @@ describe('issue', () => {
     expect(issued.claims).toEqual(claims);
   });
 
-  it('scopes a customer token to that customer, without applications', async () => {
+  it('scopes a customer token to that customer, naming the application as Lean does', async () => {
     const issued = await authority.issue(APP.appToken, APP.clientSecret, `customer.${CUSTOMER}`);
     expect(issued).toMatchObject({ ok: true, scope: `customer.${CUSTOMER}` });
     if (!issued.ok) return;
     const claims = decodeJwt(issued.accessToken);
     expect(claims).toMatchObject({ scope: [`customer.${CUSTOMER}`], customers: [{ id: CUSTOMER }] });
-    expect(claims).not.toHaveProperty('applications');
+    expect(claims.applications).toEqual([{ id: APP.appToken }]);
   });
 
   it('accepts an already parsed scope', async () => {

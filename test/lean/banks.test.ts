@@ -115,8 +115,8 @@ describe('GET /banks/v1', () => {
     expect(res.body).toEqual({
       timestamp: FIXED_NOW.toISOString(),
       status: 'INVALID_PARAMETERS',
-      message: `The request is badly formatted or a parameter of the wrong type has been provided, field: ${field}, value: ${bad}`,
-      metadata: { field },
+      message: `The request is badly formatted or a parameter of the wrong type has been provided, field: ${field}, value: ${bad}.`,
+      metadata: null,
     });
   });
 

@@ -203,7 +203,7 @@ describe('data refreshes', () => {
     const body = RefreshListSchema.parse(res.body);
     expect(Object.keys(res.body)).toEqual(['content', 'page']);
     expect(body.content.map((r) => [r.refresh_id, r.status])).toEqual([[second, 'PENDING'], [first, 'FINISHED']]);
-    expect(body.page).toEqual({ number: 0, size: 50, total_elements: 2, total_pages: 1 });
+    expect(body.page).toEqual({ number: 0, size: 50, total_elements: 2, total_pages: 1, sort: null });
     const paged = await get(`/data/v2/refreshes?entity_id=${IDS.e1}&page=1&size=1`).expect(200);
     expect(paged.body.content.map((r: { refresh_id: string }) => r.refresh_id)).toEqual([first]);
     expect((await get(`/data/v2/refreshes?entity_id=${IDS.e3}`).expect(200)).body.content).toEqual([]);
@@ -227,7 +227,7 @@ describe('data refreshes', () => {
     expect((await get('/data/v2/refreshes').expect(400)).body.status).toBe('MISSING_PARAMETERS');
     const { refresh_id } = (await trigger().expect(200)).body;
     const foreign = await get(`/data/v2/refreshes/${refresh_id}`, 'other_app').expect(404);
-    const unknownRefresh = { timestamp: SANDBOX_NOW.toISOString(), status: 'UNKNOWN_REFRESH_ID', message: expect.any(String), metadata: null };
+    const unknownRefresh = { results_id: expect.any(String), timestamp: SANDBOX_NOW.toISOString(), status: 'UNKNOWN_REFRESH_ID', message: expect.any(String), metadata: null };
     expect(foreign.body).toEqual(unknownRefresh);
     expect((await get('/data/v2/refreshes/xyz').expect(400)).body.message).toMatch(/field: refresh_id, value: xyz/);
     expect((await request(app).delete('/data/v2/refreshes').expect(405)).body.status).toBe('INVALID_HTTP_METHOD');

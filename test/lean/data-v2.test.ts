@@ -69,7 +69,7 @@ describe('GET /data/v2/accounts', () => {
     expect(Object.keys(res.body)).toEqual(ENVELOPE_KEYS);
     expect(Object.keys(res.body.data)).toEqual(['type', 'accounts', 'page']);
     expect(body.data.accounts.map((a) => a.account_id)).toEqual([IDS.a1, IDS.a2]);
-    expect(body.data.page).toEqual({ number: 0, size: 50, total_elements: 2, total_pages: 1 });
+    expect(body.data.page).toEqual({ number: 0, size: 50, total_elements: 2, total_pages: 1, sort: null });
     expect(body).toMatchObject({ meta: null, status_detail: null, timestamp: SANDBOX_NOW.toISOString(), refreshed_at: ENTITY_CREATED_AT });
   });
 
@@ -112,10 +112,10 @@ describe('GET /data/v2/accounts', () => {
   it('pages with page and size: size 1, and an empty page past the end', async () => {
     const second = await get('/data/v2/accounts', { page: 1, size: 1 }).expect(200);
     expect(second.body.data.accounts.map((a: { account_id: string }) => a.account_id)).toEqual([IDS.a2]);
-    expect(second.body.data.page).toEqual({ number: 1, size: 1, total_elements: 2, total_pages: 2 });
+    expect(second.body.data.page).toEqual({ number: 1, size: 1, total_elements: 2, total_pages: 2, sort: null });
     const past = await get('/data/v2/accounts', { page: 5, size: 1 }).expect(200);
     expect(past.body.data.accounts).toEqual([]);
-    expect(past.body.data.page).toEqual({ number: 5, size: 1, total_elements: 2, total_pages: 2 });
+    expect(past.body.data.page).toEqual({ number: 5, size: 1, total_elements: 2, total_pages: 2, sort: null });
   });
 
   it('refuses a page or size out of range naming the field', async () => {
@@ -164,9 +164,11 @@ describe('GET /data/v2/accounts/{account_id}/transactions', () => {
     const res = await get(accountPath(IDS.a1, 'transactions')).expect(200);
     const body = schemaOf('transactions', 'transactions', TransactionSchema).parse(res.body);
     expect(Object.keys(res.body.data)).toEqual(['type', 'transactions', 'page']);
-    expect(body.data.page).toEqual({ number: 0, size: 50, total_elements: 80, total_pages: 2 });
+    expect(body.data.page).toEqual({ number: 0, size: 50, total_elements: 80, total_pages: 2, sort: null });
     expect(ids(body.data.transactions)).toEqual(ids(fixture.a1Transactions.slice(0, 50)));
-    expect(body.data.transactions[0]).toEqual(fixture.a1Transactions[0]);
+    // The stored record, with Lean's further fields read off it (transaction-view.ts).
+    expect(body.data.transactions[0]).toMatchObject({ ...fixture.a1Transactions[0], regional_data: null, currency_exchange: null, flags: [] });
+    expect(body.data.transactions[0]!.statement_reference).toEqual([fixture.a1Transactions[0]!.transaction_reference]);
   });
 
   it('walks every page into the whole statement, each balance following from the one before', async () => {
@@ -228,7 +230,8 @@ describe('the identity and the account lists', () => {
   it("GET /data/v2/identity answers the entity's own identity", async () => {
     const res = await get('/data/v2/identity').expect(200);
     const body = schemaOf('identity', 'identities', IdentitySchema).parse(res.body);
-    expect(Object.keys(res.body.data)).toEqual(['identities', 'page', 'type']);
+    expect(Object.keys(res.body.data)).toEqual(['type', 'account_id', 'identities', 'page']);
+    expect(res.body.data.account_id).toBeNull();
     expect(body.data.identities.map((i) => i.name)).toEqual(['Mohammed']);
     expect(body.data.identities[0]!.national_id).toBe('784198812345678');
   });
@@ -247,26 +250,27 @@ describe('the identity and the account lists', () => {
     const res = await get(accountPath(IDS.a1, 'beneficiaries')).expect(200);
     const body = schemaOf('beneficiaries', 'beneficiaries', BeneficiarySchema).parse(res.body);
     expect(Object.keys(res.body.data)).toEqual(['type', 'beneficiaries', 'page']);
-    expect(body.data.beneficiaries).toEqual(A1_BENEFICIARIES);
+    expect(body.data.beneficiaries).toMatchObject(A1_BENEFICIARIES);
+    expect(body.data.beneficiaries.map((b) => [b.supplementary_data, b.regional_data])).toEqual(A1_BENEFICIARIES.map(() => [null, null]));
     const none = await get(accountPath(IDS.a2, 'beneficiaries')).expect(200);
-    const emptyPage = { number: 0, size: 50, total_elements: 0, total_pages: 0 };
+    const emptyPage = { number: 0, size: 50, total_elements: 0, total_pages: 0, sort: null };
     expect(none.body.data).toEqual({ type: 'beneficiaries', beneficiaries: [], page: emptyPage });
   });
 
   it('GET …/direct-debits, …/scheduled-payments and …/standing-orders, each in its own layout', async () => {
     const debits = await get(accountPath(IDS.a1, 'direct-debits')).expect(200);
-    expect(schemaOf('direct-debits', 'direct_debits', DirectDebitSchema).parse(debits.body).data.direct_debits).toEqual([A1_DIRECT_DEBIT]);
+    expect(schemaOf('direct-debits', 'direct_debits', DirectDebitSchema).parse(debits.body).data.direct_debits).toEqual([{ ...A1_DIRECT_DEBIT, regional_data: null }]);
     expect(Object.keys(debits.body.data)).toEqual(['direct_debits', 'page', 'type']);
 
     const scheduled = await get(accountPath(IDS.a1, 'scheduled-payments')).expect(200);
     const scheduledBody = schemaOf('scheduled-payments', 'scheduled_payments', ScheduledPaymentSchema).parse(scheduled.body);
-    expect(scheduledBody.data.scheduled_payments).toEqual([A1_SCHEDULED_PAYMENT]);
+    expect(scheduledBody.data.scheduled_payments).toMatchObject([{ ...A1_SCHEDULED_PAYMENT, reference: null, regional_data: null }]);
     expect(Object.keys(scheduled.body.data)).toEqual(['type', 'page', 'scheduled_payments']);
 
     const orders = await get(accountPath(IDS.a1, 'standing-orders')).expect(200);
     const ordersBody = schemaOf('standing-orders', 'standing_orders', StandingOrderSchema).parse(orders.body);
-    expect(ordersBody.data.standing_orders).toEqual([A1_STANDING_ORDER]);
-    expect(Object.keys(orders.body.data)).toEqual(['standing_orders', 'page']);
+    expect(ordersBody.data.standing_orders).toMatchObject([{ ...A1_STANDING_ORDER, regional_data: null }]);
+    expect(Object.keys(orders.body.data)).toEqual(['standing_orders', 'page', 'type']);
     for (const what of ['direct-debits', 'scheduled-payments', 'standing-orders']) {
       const empty = await get(accountPath(IDS.a2, what)).expect(200);
       expect(empty.body.data.page.total_elements).toBe(0);

@@ -40,7 +40,7 @@ describe('GET /customers/v1/{customer_id}/payment-sources', () => {
     for (const id of [UNKNOWN, OTHER_APPS_CUSTOMER]) {
       expect((await request(app).get(base(id)).expect(404)).body).toMatchObject({ status: 'UNKNOWN_CUSTOMER', metadata: null });
     }
-    expect((await request(app).get(base('me')).expect(400)).body).toMatchObject({ status: 'INVALID_PARAMETERS', metadata: { field: 'customer_id' } });
+    expect((await request(app).get(base('me')).expect(400)).body).toMatchObject({ status: 'INVALID_PARAMETERS', message: expect.stringContaining('field: customer_id') });
   });
 
   it('answers another app only its own customer’s sources', async () => {
@@ -63,7 +63,7 @@ describe('GET /customers/v1/{customer_id}/payment-sources/{payment_source_id}', 
       const res = await request(app).get(`${base(CUSTOMER)}/${id}`).expect(404);
       expect(res.body).toMatchObject({ status: 'UNKNOWN_PAYMENT_SOURCE', message: expect.stringContaining(id), metadata: null });
     }
-    expect((await request(app).get(`${base(CUSTOMER)}/src-1`).expect(400)).body.metadata).toEqual({ field: 'payment_source_id' });
+    expect((await request(app).get(`${base(CUSTOMER)}/src-1`).expect(400)).body.message).toContain('field: payment_source_id');
     expect((await request(app).get(`${base(UNKNOWN)}/${elsewhere.id}`).expect(404)).body.status).toBe('UNKNOWN_CUSTOMER');
   });
 });
@@ -82,7 +82,7 @@ describe('DELETE /customers/v1/{customer_id}/payment-sources/{payment_source_id}
   it('refuses a bad reason, another customer’s or another app’s source, deleting nothing', async () => {
     const { app, first, elsewhere, foreign } = await setup();
     const bad = await request(app).delete(`${base(CUSTOMER)}/${first.id}`).send({ reason: 'BORED' }).expect(400);
-    expect(bad.body).toMatchObject({ status: 'INVALID_PARAMETERS', metadata: { field: 'reason' } });
+    expect(bad.body).toMatchObject({ status: 'INVALID_PARAMETERS', message: expect.stringContaining('field: reason') });
     await request(app).delete(`${base(CUSTOMER)}/${elsewhere.id}`).expect(404);
     await request(app).delete(`${base(OTHER_APPS_CUSTOMER)}/${foreign.id}`).expect(404);
     expect((await request(app).get(base(CUSTOMER))).body).toHaveLength(2);

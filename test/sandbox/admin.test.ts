@@ -73,7 +73,7 @@ describe('the admin API', () => {
   });
 
   it('answers bad queries and bodies with Lean errors naming the field', async () => {
-    expect(await admin('/admin/v1/handshakes?limit=-3')).toMatchObject({ status: 400, json: { status: 'INVALID_PARAMETERS', metadata: { field: 'limit' } } });
+    expect(await admin('/admin/v1/handshakes?limit=-3')).toMatchObject({ status: 400, json: { status: 'INVALID_PARAMETERS', message: expect.stringContaining('field: limit') } });
     expect(await admin('/admin/v1/handshakes?verdict=maybe')).toMatchObject({ status: 400 });
     const post = (body: string) => admin('/admin/v1/revocations', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(await post('{}')).toMatchObject({ status: 400, json: { status: 'MISSING_PARAMETERS' } });

@@ -62,7 +62,7 @@ describe('name validation', () => {
     for (const bad of ['', '   ', 'x'.repeat(141), 'Acme <script>', 'Tab\there', '...', 'Acme@mail']) {
       expect(outcome(() => validateName('display_name', bad)), JSON.stringify(bad)).toBe('INVALID_NAME');
     }
-    expect(() => validateName('display_name', '')).toThrow(expect.objectContaining({ metadata: { field: 'display_name' } }));
+    expect(() => validateName('display_name', '')).toThrow(expect.objectContaining({ message: expect.stringContaining('field: display_name') }));
   });
 });
 

@@ -72,7 +72,7 @@ describe('GET /admin/v1/webhooks', () => {
   it('answers a bad filter with a Lean error naming it', async () => {
     for (const [query, field] of [['status=lost', 'status'], ['app=stranger_app', 'app'], ['limit=0', 'limit'], ['app=a&app=b', 'app']] as const) {
       const res = await request(admin).get(`/admin/v1/webhooks?${query}`).expect(400);
-      expect(res.body).toMatchObject({ status: 'INVALID_PARAMETERS', metadata: { field }, timestamp: expect.any(String) });
+      expect(res.body).toMatchObject({ status: 'INVALID_PARAMETERS', message: expect.stringContaining(`field: ${field}`), timestamp: expect.any(String) });
     }
   });
 });
@@ -123,7 +123,7 @@ describe('/admin/v1/webhooks/url', () => {
     ];
     for (const [body, status, field] of cases) {
       const res = await put(body).expect(400);
-      expect(res.body).toMatchObject({ status, metadata: { field } });
+      expect(res.body).toMatchObject({ status, message: expect.stringContaining(`field: ${field}`) });
     }
     const broken = await request(admin).put('/admin/v1/webhooks/url').set('content-type', 'application/json').send('{"url":').expect(400);
     expect(broken.body.status).toBe('INVALID_PARAMETERS');

@@ -131,7 +131,9 @@ export function createTokenAuthority(options: TokenAuthorityOptions): TokenAutho
         exp: iat + lifetime,
         jti: randomUUID(),
         scope: [formatScope(scope)],
-        ...(scope === 'api' ? { applications: [{ id: appToken }] } : { customers: [{ id: scope.customerId }] }),
+        // Lean names the application on customer tokens too (decoded from its recorded tokens).
+        ...(scope === 'api' ? {} : { customers: [{ id: scope.customerId }] }),
+        applications: [{ id: appToken }],
       };
       const { privateKey, publicJwk } = await key();
       const accessToken = await new SignJWT(claims)

@@ -27,6 +27,7 @@ export const PageSchema = z.strictObject({
   size: z.number().int().min(1),
   total_elements: z.number().int().min(0),
   total_pages: z.number().int().min(0),
+  sort: z.null(),
 });
 
 export const CustomerPageSchema = z.strictObject({

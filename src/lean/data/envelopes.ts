@@ -30,8 +30,6 @@ export const DATA_MESSAGES = {
 
 export const PERMISSIONS_NOT_GRANTED = 'USER_PERMISSIONS_NOT_GRANTED';
 
-/** The v2 types whose `data` carries no `type` of its own (Lean's standing-orders example and schema). */
-const UNTYPED_DATA = new Set(['standing-orders']);
 
 /**
  * `data` of a v2 reply. Lean's examples order it three ways; the items key is the type with
@@ -39,9 +37,12 @@ const UNTYPED_DATA = new Set(['standing-orders']);
  */
 export function v2Data(type: string, items: readonly unknown[], page: PageInfo, accountId?: string): Body {
   const key = type === 'identity' ? 'identities' : type.replaceAll('-', '_');
-  if (UNTYPED_DATA.has(type)) return { [key]: items, page };
+  // Lean's recorded standing orders carry `data.type` (its OpenAPI example does not).
+  if (type === 'standing-orders') return { [key]: items, page, type };
   if (type === 'identities') return { account_id: accountId, [key]: items, page, type };
-  if (type === 'identity' || type === 'direct-debits') return { [key]: items, page, type };
+  // Lean's recorded entity identity names no account, but carries the key.
+  if (type === 'identity') return { type, account_id: null, [key]: items, page };
+  if (type === 'direct-debits') return { [key]: items, page, type };
   if (type === 'scheduled-payments') return { type, page, [key]: items };
   return { type, [key]: items, page };
 }

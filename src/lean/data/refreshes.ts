@@ -3,12 +3,13 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { jsonBody } from '../../app/error-handler.js';
 import { methodNotAllowed } from '../../app/routing.js';
-import { leanId } from '../../app/validation.js';
+import { leanId, parseInput } from '../../app/validation.js';
 import { reconnectIdOf, requireEntity } from '../../sandbox/data-access.js';
 import { listRefreshes, requireRefresh, triggerRefresh, type DataRefresh } from '../../sandbox/results.js';
 import type { SandboxStore } from '../../sandbox/store/store.js';
 import { paginate } from '../pagination.js';
 import { parseBody, parsePathId, parseV2Query } from './params.js';
+import { dataErrors } from './respond.js';
 
 /**
  * Manual data refreshes (data.yml, "Data refresh"): `POST /data/v2/refreshes {entity_id}`,
@@ -86,11 +87,17 @@ export function createRefreshesRouter(deps: RefreshDeps): Router {
 
   const one: RequestHandler = (req, res) => {
     const app = callerApp(req);
+    // Lean's collection sends entity_id here too, and Lean answers a bad or unknown one (400, 404).
+    // Only entity_id: the collection's other parameters (async, page, meta=string) are ignored here.
+    const { entity_id: entityId } = parseInput(z.object({ entity_id: leanId.optional() }), { entity_id: req.query.entity_id });
+    if (entityId !== undefined) requireEntity(store, app, entityId);
     res.json(refreshView(requireRefresh(store, app, parsePathId('refresh_id', req.params))));
   };
 
   const router = Router();
   router.route('/data/v2/refreshes').post(jsonBody, trigger).get(list).all(methodNotAllowed);
   router.route('/data/v2/refreshes/:refresh_id').get(one).all(methodNotAllowed);
+  // Lean's recorded refresh errors carry a results_id, except the 429 (and 403) ones.
+  router.use(dataErrors(store, new Set(['DUPLICATED_REQUEST', 'CONSENT_EXPIRED'])));
   return router;
 }

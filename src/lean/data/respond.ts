@@ -61,12 +61,13 @@ export function answerData(res: Response, deps: DataDeps, call: DataCall, ok: (s
  * Ends each data router: its Lean errors carry a `results_id` first, as Lean's data API does.
  * Anything else (a body that is not JSON …) goes on to the app's own error handler.
  */
-export function dataErrors(store: SandboxStore): ErrorRequestHandler {
+export function dataErrors(store: SandboxStore, withoutResultsId: ReadonlySet<string> = new Set()): ErrorRequestHandler {
   return (error, _req, res, next) => {
     if (!(error instanceof LeanError) || res.headersSent) {
       next(error);
       return;
     }
-    res.status(error.httpStatus).json(dataErrorBody(store.newId(), error, store.now()));
+    const body = withoutResultsId.has(error.status) ? error.body(store.now()) : dataErrorBody(store.newId(), error, store.now());
+    res.status(error.httpStatus).json(body);
   };
 }

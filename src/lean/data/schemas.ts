@@ -12,8 +12,6 @@ const date = z.iso.date();
 const currency = z.string().regex(/^[A-Z]{3}$/);
 const creditDebit = z.enum(['CREDIT', 'DEBIT', 'UNSUPPORTED']);
 /** Carried by the objects of regions whose banks report it (KSA); Lean records it as null. */
-const regionalData = z.record(z.string(), z.unknown()).nullable().optional();
-
 export const MoneySchema = z.strictObject({ currency, amount: z.number() });
 
 export const PageSchema = z.strictObject({
@@ -21,7 +19,7 @@ export const PageSchema = z.strictObject({
   size: z.number().int().min(1),
   total_elements: z.number().int().min(0),
   total_pages: z.number().int().min(0),
-  sort: z.array(z.string()).nullable().optional(),
+  sort: z.null(),
 });
 
 export const AccountSchema = z.strictObject({
@@ -42,25 +40,25 @@ export const AccountSchema = z.strictObject({
   maturity_date: z.string().nullable(),
   account: z.array(z.strictObject({ scheme_name: z.string(), identification: z.string(), name: z.string() })),
   servicer: z.strictObject({ scheme_name: z.enum(['BICFI', 'OTHER', 'UNSUPPORTED']), identification: z.string() }),
-  regional_data: regionalData,
+  regional_data: z.record(z.string(), z.unknown()).nullable(),
 });
 
 export const BalanceSchema = z.strictObject({
-  entity_id: uuid.optional(),
+  entity_id: uuid,
   account_id: uuid,
   credit_debit_indicator: creditDebit,
   amount: MoneySchema,
   type: z.string(),
   date_time: timestamp.nullable(),
   credit_line: z.array(z.strictObject({ included: z.boolean(), amount: MoneySchema, type: z.string() })),
-  regional_data: regionalData,
+  regional_data: z.record(z.string(), z.unknown()).nullable(),
 });
 
 const agent = z.strictObject({
   scheme_name: z.string().nullable().optional(),
   identification: z.string(),
-  name: z.string(),
-  postal_address: z.record(z.string(), z.string()).optional(),
+  name: z.string().nullable(),
+  postal_address: z.record(z.string(), z.string().nullable()).nullable().optional(),
 });
 const accountIdentifier = z.strictObject({ scheme_name: z.string().nullable(), identification: z.string(), name: z.string() });
 
@@ -81,41 +79,41 @@ export const TransactionSchema = z.strictObject({
   merchant_details: z.strictObject({ merchant_category_code: z.string(), merchant_name: z.string() }).nullable(),
   insights: z.strictObject({ description_cleansed: z.string(), category: z.string(), category_confidence: z.number() }).nullable(),
   index: z.number().int().min(0),
-  // Lean's further optional fields, which a richer generator may fill.
-  statement_reference: z.array(z.string()).optional(),
-  charge_amount: z.strictObject({ amount: z.number(), currency, charge_included: z.boolean() }).nullable().optional(),
-  card_instrument: z.record(z.string(), z.string()).nullable().optional(),
-  proprietary_bank_transaction_code: z.strictObject({ code: z.string(), issuer: z.string() }).nullable().optional(),
-  currency_exchange: z.record(z.string(), z.unknown()).nullable().optional(),
-  creditor_account: accountIdentifier.nullable().optional(),
-  creditor_agent: agent.nullable().optional(),
-  debtor_account: accountIdentifier.nullable().optional(),
-  debtor_agent: agent.nullable().optional(),
-  local_time_zone: z.string().optional(),
-  transaction_type: z.string().optional(),
-  sub_transaction_type: z.string().optional(),
-  payment_modes: z.string().nullable().optional(),
-  flags: z.array(z.string()).optional(),
-  regional_data: regionalData,
+  // Lean's further fields: null where the bank gives nothing (transaction-view.ts).
+  statement_reference: z.array(z.string()),
+  charge_amount: z.strictObject({ amount: z.number(), currency, charge_included: z.boolean() }).nullable(),
+  card_instrument: z.strictObject({ authorization_type: z.string(), card_scheme_name: z.string(), identification: z.string(), name: z.string() }).nullable(),
+  proprietary_bank_transaction_code: z.strictObject({ code: z.string(), issuer: z.string() }).nullable(),
+  currency_exchange: z.record(z.string(), z.unknown()).nullable(),
+  creditor_account: accountIdentifier.nullable(),
+  creditor_agent: agent.nullable(),
+  debtor_account: accountIdentifier.nullable(),
+  debtor_agent: agent.nullable(),
+  local_time_zone: z.string(),
+  transaction_type: z.string(),
+  sub_transaction_type: z.string(),
+  payment_modes: z.string().nullable(),
+  flags: z.array(z.string()),
+  regional_data: z.record(z.string(), z.unknown()).nullable(),
 });
 
 export const IdentitySchema = z.strictObject({
   entity_id: uuid,
   full_legal_name: z.string(),
   name: z.string(),
-  national_id: z.string().optional(),
+  national_id: z.string().nullable(),
   birth_date: date,
   gender: z.string(),
   email_address: z.string(),
   legal_structure: z.string().optional(),
   phone: z.string(),
   mobile_number: z.string(),
-  address: z.record(z.string(), z.string()),
+  address: z.record(z.string(), z.string().nullable()),
   account_role: z.string().optional(),
   party_type: z.enum(['DELEGATE', 'JOINT', 'SOLE', 'UNSUPPORTED']).optional(),
   party_id: z.string().optional(),
   party_number: z.string().optional(),
-  regional_data: regionalData,
+  regional_data: z.record(z.string(), z.unknown()).nullable(),
 });
 
 export const BeneficiarySchema = z.strictObject({
@@ -131,8 +129,8 @@ export const BeneficiarySchema = z.strictObject({
     name: z.string(),
   }),
   reference: z.string(),
-  supplementary_data: z.record(z.string(), z.string()).nullable().optional(),
-  regional_data: regionalData,
+  supplementary_data: z.record(z.string(), z.string()).nullable(),
+  regional_data: z.record(z.string(), z.unknown()).nullable(),
 });
 
 const frequency = z.enum(['MONTHLY', 'QUARTERLY', 'HALF_YEARLY', 'ANNUAL', 'FORTNIGHTLY', 'DAILY', 'WEEKLY', 'NOT_KNOWN', 'UNSUPPORTED']);
@@ -147,10 +145,11 @@ export const DirectDebitSchema = z.strictObject({
   mandate_identification: z.string(),
   previous_payment_date_time: timestamp,
   previous_payment_amount: MoneySchema,
-  regional_data: regionalData,
+  regional_data: z.record(z.string(), z.unknown()).nullable(),
 });
 
 const creditorAgent = z.strictObject({
+  scheme_name: z.string().nullable(),
   identification_type: z.string(),
   identification: z.string(),
   name: z.string(),
@@ -167,11 +166,11 @@ export const ScheduledPaymentSchema = z.strictObject({
   scheduled_type: z.enum(['ARRIVAL', 'EXECUTION', 'UNSUPPORTED']),
   scheduled_payment_date_time: timestamp,
   debtor_reference: z.string(),
-  reference: z.string().nullable().optional(),
+  reference: z.string().nullable(),
   instructed_amount: MoneySchema,
   creditor_agent: creditorAgent,
   creditor_account: creditorAccount,
-  regional_data: regionalData,
+  regional_data: z.record(z.string(), z.unknown()).nullable(),
 });
 
 export const StandingOrderSchema = z.strictObject({
@@ -198,7 +197,7 @@ export const StandingOrderSchema = z.strictObject({
   final_payment_amount: MoneySchema.nullable(),
   creditor_agent: creditorAgent,
   creditor_account: creditorAccount,
-  regional_data: regionalData,
+  regional_data: z.record(z.string(), z.unknown()).nullable(),
 });
 
 const meta = z.record(z.string(), z.string()).nullable();
@@ -222,7 +221,7 @@ export function v2OkSchema<Data extends z.ZodType>(type: string, data: Data) {
 /** `data` of a v2 reply: `{type, <key>: items, page}` (standing orders: no `type`; identities: `account_id` too). */
 export function v2DataSchema<Key extends string, Item extends z.ZodType>(type: string, key: Key, item: Item) {
   const items = { [key]: z.array(item) } as Record<Key, z.ZodArray<Item>>;
-  if (type === 'standing-orders') return z.strictObject({ ...items, page: PageSchema });
+  if (type === 'identity') return z.strictObject({ type: z.literal(type), account_id: z.null(), ...items, page: PageSchema });
   if (type === 'identities') return z.strictObject({ account_id: uuid, type: z.literal(type), ...items, page: PageSchema });
   return z.strictObject({ type: z.literal(type), ...items, page: PageSchema });
 }

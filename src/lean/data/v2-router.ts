@@ -14,9 +14,12 @@ import {
 } from '../../sandbox/data-access.js';
 import { lastRefreshedAt } from '../../sandbox/results.js';
 import type { SandboxStore } from '../../sandbox/store/store.js';
-import type { Account, Entity, EntityPermissions } from '../../sandbox/store/records.js';
+import type { Beneficiary } from '../../sandbox/bank-data/records.js';
+import type { Account, Balance, Entity, EntityPermissions, Transaction } from '../../sandbox/store/records.js';
 import { paginate } from '../pagination.js';
 import { V2_STYLE, v2Data, v2Ok } from './envelopes.js';
+import { LEAN_FIELDS, withLeanFields } from './lean-fields.js';
+import { transactionView } from './transaction-view.js';
 import { parseDateRange, parsePathId, parseV2Query } from './params.js';
 import { answerData, dataErrors, type DataDeps } from './respond.js';
 
@@ -41,6 +44,8 @@ interface Endpoint {
   type: string;
   permission: keyof EntityPermissions;
   items: (lookup: Lookup) => readonly unknown[];
+  /** The reply's view of one stored item, when it is more than the record itself. */
+  view?: (item: never, lookup: Lookup) => unknown;
 }
 
 /** The account id of an account-scoped lookup (its route always has one). */
@@ -50,12 +55,21 @@ const perAccount = (kind: AccountListKind) => (l: Lookup) => accountList(l.store
 
 /** Paths relative to `/data/v2/accounts/:account_id/`. */
 const ACCOUNT_ENDPOINTS: readonly Endpoint[] = [
-  { path: 'balances', type: 'balances', permission: 'balance', items: (l) => accountBalances(l.store, l.app, accountId(l)) },
+  {
+    path: 'balances',
+    type: 'balances',
+    permission: 'balance',
+    items: (l) => accountBalances(l.store, l.app, accountId(l)),
+    // Lean's balances name their entity first.
+    view: (b: Balance, l) => ({ entity_id: l.entity.id, ...b }),
+  },
   {
     path: 'transactions',
     type: 'transactions',
     permission: 'transactions',
     items: (l) => accountTransactions(l.store, l.app, accountId(l), l.range),
+    view: (t: Transaction, l) =>
+      transactionView(t, { account: l.account!, beneficiaries: accountList(l.store, l.app, 'beneficiaries', accountId(l)) as unknown as Beneficiary[] }),
   },
   {
     path: 'identities',
@@ -89,8 +103,10 @@ export function createDataV2Router(deps: DataDeps): Router {
       const account = accountIdParam === null ? null : requireAccount(store, app, entity, accountIdParam);
       const call = { app, entity, permission: endpoint.permission, async: query.async, meta: query.meta, style: V2_STYLE };
       answerData(res, deps, call, (stamp) => {
-        const { items, page } = paginate(endpoint.items({ store, app, entity, account, range }), query.page, query.size);
-        const data = v2Data(endpoint.type, items, page, account?.account_id);
+        const lookup = { store, app, entity, account, range };
+        const { items, page } = paginate(endpoint.items(lookup), query.page, query.size);
+        const viewed = items.map((item) => withLeanFields(endpoint.view ? endpoint.view(item as never, lookup) : item, LEAN_FIELDS[endpoint.type]));
+        const data = v2Data(endpoint.type, viewed, page, account?.account_id);
         return v2Ok(stamp, endpoint.type, data, lastRefreshedAt(store, app, entity));
       });
     };

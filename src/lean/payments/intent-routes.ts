@@ -7,7 +7,7 @@ import { createIntent, getIntent, listIntents, paymentsOfIntent } from '../../sa
 import { getPayment } from '../../sandbox/payments/payments.js';
 import type { PaymentIntentRecord } from '../../sandbox/payments/records.js';
 import type { SandboxStore } from '../../sandbox/store/store.js';
-import { paginate } from '../pagination.js';
+import { paginate, withoutSort } from '../pagination.js';
 import { callerApp } from '../../app/context.js';
 import { createIntentBody, intentParams, listIntentsQuery, paymentParams } from './requests.js';
 import { intentView, paymentView } from './views.js';
@@ -29,7 +29,7 @@ export function addIntentRoutes(router: Router, store: SandboxStore): void {
         status: query.status,
       });
       const { items, page } = paginate(intents, query.page, query.size);
-      res.json({ data: items.map((intent) => view(app, intent)), page });
+      res.json({ data: items.map((intent) => view(app, intent)), page: withoutSort(page) });
     })
     .post(jsonBody, (req, res) => {
       const body = parseInput(createIntentBody, req.body);

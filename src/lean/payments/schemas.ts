@@ -56,12 +56,12 @@ export const CustomerPaymentDestinationSchema = z.strictObject({
 /** The destination inside a `PaymentIntent` (with `owner_type`, and `bank_identifier` as in Lean's example). */
 export const IntentDestinationSchema = z.strictObject({
   id: uuid,
-  bank_identifier: z.string().optional(),
+  bank_identifier: z.string().nullable(),
   name: z.string().min(1),
   iban: z.string().optional(),
   display_name: z.string().min(1),
   account_number: z.string().min(1),
-  swift_code: z.string().optional(),
+  swift_code: z.string().nullable(),
   status: destinationStatus,
   address: z.string().min(1),
   country: z.string().regex(/^[A-Z]{3}$/),
@@ -69,6 +69,15 @@ export const IntentDestinationSchema = z.strictObject({
   default: z.boolean(),
   customer_id: uuid.optional(),
   owner_type: z.enum(['APPLICATION', 'CUSTOMER']),
+  ifsc: z.string().nullable(),
+  sort_code: z.string().nullable(),
+  routing_number: z.string().nullable(),
+  transit_code: z.string().nullable(),
+  branch_address: z.string().nullable(),
+  currency_iso_code: z.string().regex(/^[A-Z]{3}$/),
+  postal_code: z.string().nullable(),
+  confirmation_of_payee_status: z.null(),
+  bank_type: z.string().nullable(),
 });
 
 const accountDetails = z.strictObject({ account_number: z.string(), iban: z.string(), name: z.string() });

@@ -36,15 +36,16 @@ export function customerDestinationView(d: PaymentDestinationRecord & { customer
   return pick(CustomerPaymentDestinationSchema, d);
 }
 
+/** Lean's intents name every destination field, null where the destination has none (its recorded intents). */
 export function intentDestinationView(d: PaymentDestinationRecord): Shape<typeof IntentDestinationSchema> {
   return defined({
     id: d.id,
-    bank_identifier: d.bank_identifier,
+    bank_identifier: d.bank_identifier ?? null,
     name: d.name,
     iban: d.iban,
     display_name: d.display_name,
     account_number: d.account_number,
-    swift_code: d.swift_code,
+    swift_code: d.swift_code ?? null,
     status: d.status,
     address: d.address,
     country: d.country,
@@ -52,6 +53,17 @@ export function intentDestinationView(d: PaymentDestinationRecord): Shape<typeof
     default: d.default,
     customer_id: d.customer_id,
     owner_type: d.customer_id === undefined ? 'APPLICATION' : 'CUSTOMER',
+    ifsc: d.ifsc ?? null,
+    sort_code: d.sort_code ?? null,
+    routing_number: d.routing_number ?? null,
+    transit_code: d.transit_number ?? null,
+    branch_address: d.branch_address ?? null,
+    // Payments are in AED only (intents refuse any other currency).
+    currency_iso_code: d.currency ?? 'AED',
+    postal_code: d.postal_code ?? null,
+    // The mock runs no confirmation-of-payee check.
+    confirmation_of_payee_status: null,
+    bank_type: d.bank_type ?? null,
   });
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { LEAN_ERRORS, type LeanErrorStatus } from '../../app/errors.js';
@@ -63,7 +64,9 @@ function apply(fault: Fault, req: Request, res: Response, next: (error?: unknown
     return;
   }
   const status = action.status!;
-  res.status(status).json(action.body ?? defaultFaultBody(status, clock()));
+  // Lean's data API puts a results_id first in its errors, a 500 included.
+  const resultsId = requestPath(req.originalUrl).startsWith('/data/') ? { results_id: randomUUID() } : {};
+  res.status(status).json(action.body ?? { ...resultsId, ...defaultFaultBody(status, clock()) });
 }
 
 /** A plausible Lean reply cut off mid-value: JSON.parse must fail on it. */

@@ -38,7 +38,7 @@ export const intentCollection = (store: SandboxStore) => store.collection<Paymen
 export function createIntent(store: SandboxStore, app: string, input: CreateIntentInput): PaymentIntentRecord {
   const amount = parseAmount(input.amount);
   if (!AMOUNT_LIMITS[input.currency]) {
-    throw new LeanError('INVALID_PARAMETERS', 400, `The currency ${input.currency} is not supported for payments: use AED.`, { field: 'currency' });
+    throw new LeanError('INVALID_PARAMETERS', 400, `The currency ${input.currency} is not supported for payments: use AED, field: currency, value: ${input.currency}.`);
   }
   checkAmountLimits(amount, input.currency);
   requireCustomer(store, app, input.customer_id);

@@ -1,0 +1,244 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestMock, type TestMock } from '../../src/testing/index.js';
+import { loadRecordings, type RecordedExample, type Recording } from './recordings.js';
+import { replay, type Replayed, type Vars } from './replay.js';
+import { exclusion } from './routes.js';
+import { missingFrom, shapeOf } from './shapes.js';
+
+/**
+ * Shape conformance: every example reply Lean recorded for a route lean-mock serves, replayed
+ * with our own ids (a customer, an entity connected through the admin API, its accounts, a
+ * refresh, a result, a destination, an intent, a payment, a payment source). Our reply must have
+ * the recorded status class and at least the recorded keys, recursively (merged over every
+ * element of every array, so each of our transactions must carry every key any of Lean's did),
+ * with the same JSON type wherever both are non-null. A recorded error is reproduced by a
+ * request that provokes it (PROVOKE). Routes not served yet are listed in routes.ts with the
+ * issue that brings them, and counted, not replayed.
+ */
+
+/** Where we differ from Lean on purpose. Each entry: the recording, the problem path, and why. */
+const DELIBERATE: readonly { file: RegExp; path: RegExp; why: string }[] = [
+  {
+    file: /transactions/,
+    path: /currency_exchange: Lean sends object, we only null/,
+    why: 'the sandbox books every amount in the account currency, so no transaction has an exchange to describe',
+  },
+];
+
+/**
+ * Known gaps not closed yet, each with who closes it: replies left out of the walk (counted in
+ * the summary). Delete an entry to hold the mock to it.
+ */
+const GAPS: readonly { file: RegExp; example?: RegExp; why: string }[] = [
+  { file: /\/entities\//, why: 'entity consents[] (accounts[].secondary_identification) are shaped by i12-ksa, which owns entity consents' },
+  { file: /payment-destination\/list-payment-destinations/, why: 'destinations answer swift_code/currency only when set; Lean names them on every destination (not done)' },
+  { file: /payment-destination\/create-destination/, why: 'Lean takes a destination without account_number (read from the IBAN); the mock still requires it (not done)' },
+  { file: /trigger-a-manual-data-refresh/, example: /Consent expired/, why: 'the sandbox has no consent expiry yet: an expired bank session answers RECONNECT_REQUIRED (200), as data.yml shows' },
+];
+const gapOf = (recording: Recording, example: RecordedExample) =>
+  GAPS.find((gap) => gap.file.test(recording.file) && (!gap.example || gap.example.test(example.name)));
+
+const UNKNOWN_ID = 'f0000000-0000-4000-8000-00000000000f';
+const NOW = new Date('2026-03-15T09:30:00.000Z');
+const BANK_OF: Record<Recording['region'], string | undefined> = { UAE: undefined, KSA: 'LEA1_SAMAOB_SAU' };
+
+type Ctx = { mock: TestMock; region: Recording['region']; vars: Vars };
+
+let mock: TestMock;
+const worlds = new Map<Recording['region'], Vars>();
+
+async function admin(path: string, body: unknown = {}): Promise<Record<string, unknown>> {
+  const response = await fetch(`${mock.adminUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`admin ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function lean(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const headers = { ...mock.headers(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+  const response = await mock.fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function connect(customerId: string, region: Recording['region']): Promise<string> {
+  const bank = BANK_OF[region];
+  const entity = await admin(`/admin/v1/customers/${customerId}/entities`, bank ? { bank_identifier: bank } : {});
+  return String(entity.id ?? entity.entity_id);
+}
+
+/** Our sandbox's counterpart of every Postman variable Lean's collection uses, for one region. */
+async function buildWorld(region: Recording['region']): Promise<Vars> {
+  const appUserId = `conformance-${region.toLowerCase()}`;
+  const customer = await lean('POST', '/customers/v1', { app_user_id: appUserId });
+  const customerId = String(customer.customer_id);
+  const vars: Vars = {
+    client_id: mock.clientId,
+    client_secret: mock.clientSecret,
+    app_user_id: appUserId,
+    customer_id: customerId,
+    iban: 'AE070331234567890123456',
+    emirates_id: '784-1990-1234567-1',
+    payment_amount: 125.5,
+    payment_description: 'conformance payment',
+    payment_reference: 'CONF-1',
+  };
+  if (KSA_WITHOUT_BANK(region)) return vars;
+  vars.entity_id = await connect(customerId, region);
+  const accounts = await lean('GET', `/data/v2/accounts?entity_id=${vars.entity_id}`);
+  const ids = ((accounts.data as { accounts: { account_id: string }[] }).accounts).map((a) => a.account_id);
+  vars.account_id = ids[0]!;
+  vars.account_ids = ids.join(',');
+  vars.refresh_id = String((await lean('POST', '/data/v2/refreshes', { entity_id: vars.entity_id })).refresh_id);
+  const ready = new Promise<void>((resolve) => {
+    const onEvent = (event: { type: string }) => {
+      if (event.type !== 'results.ready') return;
+      mock.lean.store.off('event', onEvent);
+      resolve();
+    };
+    mock.lean.store.on('event', onEvent);
+  });
+  vars.results_id = String((await lean('GET', `/data/v2/accounts?entity_id=${vars.entity_id}&async=true`)).results_id);
+  await ready;
+  if (region === 'UAE') {
+    const destination = await lean('POST', '/payments/v1/destinations', {
+      name: 'John Doe', display_name: 'John Doe', iban: vars.iban, account_number: '1234567890123456', address: 'Sheikh Zayed Road', city: 'Dubai', country: 'ARE',
+    });
+    vars.destination_id = String(destination.id);
+    vars.payment_destination_id = vars.destination_id;
+    const intent = await lean('POST', '/payments/v1/intents', { customer_id: customerId, amount: 125.5, currency: 'AED', payment_destination_id: vars.destination_id });
+    vars.intent_id = String(intent.payment_intent_id);
+    vars.payment_id = String((await admin(`/admin/v1/payment-intents/${vars.intent_id}/payments`)).id);
+    vars.payment_source_id = String((await admin(`/admin/v1/customers/${customerId}/payment-sources`)).id);
+  }
+  return vars;
+}
+
+/** KSA customers exist today; KSA entities only once a KSA bank connects (routes.ts). */
+const KSA_WITHOUT_BANK = (region: Recording['region']) => region === 'KSA' && exclusion('GET /data/v2/accounts', 'KSA') !== null;
+
+/** Requests that need state of their own, so replaying them does not disturb the others. */
+const FRESH: Record<string, (ctx: Ctx) => Promise<Vars>> = {
+  'POST /customers/v1': async () => ({ app_user_id: `conformance-new-${Math.random().toString(36).slice(2)}` }),
+  'POST /data/v2/refreshes': async ({ vars, region }) => ({ entity_id: await connect(String(vars.customer_id), region) }),
+  'DELETE /customers/v1/{customer_id}/payment-sources/{payment_source_id}': async ({ vars }) => ({
+    payment_source_id: String((await admin(`/admin/v1/customers/${vars.customer_id}/payment-sources`)).id),
+  }),
+};
+
+/** How to make our mock answer the error Lean recorded, by its `status`. Returns a cleanup, if any. */
+const PROVOKE: Record<string, (ctx: Ctx, recording: Recording) => Promise<{ vars: Vars; undo?: () => void }>> = {
+  // The malformed id Lean's own example quotes (one character short of a UUID).
+  INVALID_PARAMETERS: async () => ({ vars: { entity_id: 'e34d8e49-9af2-4252-a53e-bd2df855134' } }),
+  UNKNOWN_ENTITY: async () => ({ vars: { entity_id: UNKNOWN_ID } }),
+  UNKNOWN_ACCOUNT: async () => ({ vars: { account_id: UNKNOWN_ID } }),
+  UNKNOWN_RESULTS_ID: async () => ({ vars: { results_id: UNKNOWN_ID } }),
+  INTERNAL_SERVER_ERROR: async (_ctx, recording) => ({
+    vars: {},
+    undo: mock.use({ method: recording.method as 'GET', path: recording.route.slice(recording.route.indexOf(' ') + 1).replace(/\{\w+\}/g, '*'), status: 500 }),
+  }),
+  CONSENT_EXPIRED: async ({ vars, region }) => {
+    const entityId = await connect(String(vars.customer_id), region);
+    await admin(`/admin/v1/entities/${entityId}/expire-session`);
+    return { vars: { entity_id: entityId } };
+  },
+  DUPLICATED_REQUEST: async ({ vars, region }) => {
+    const entityId = await connect(String(vars.customer_id), region);
+    await lean('POST', '/data/v2/refreshes', { entity_id: entityId });
+    return { vars: { entity_id: entityId } };
+  },
+  CUSTOMER_ALREADY_EXISTS: async () => ({ vars: {} }),
+};
+
+const statusClass = (code: number) => Math.floor(code / 100);
+const recordedStatus = (example: RecordedExample): string | undefined =>
+  example.body !== null && typeof example.body === 'object' && 'status' in example.body ? String((example.body as { status: unknown }).status) : undefined;
+
+function jwtPayload(body: unknown): unknown {
+  const token = (body as { access_token?: unknown } | null)?.access_token;
+  if (typeof token !== 'string') return undefined;
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown;
+}
+
+/** Our replies to one recorded example: one per account where the route names an account (their shapes merge). */
+async function ourReplies(recording: Recording, example: RecordedExample, region: Recording['region']): Promise<Replayed[]> {
+  const world = worlds.get(region)!;
+  const ctx: Ctx = { mock, region, vars: world };
+  const fresh = FRESH[recording.route];
+  const isError = example.code !== null && example.code >= 300;
+  const provoke = isError ? PROVOKE[recordedStatus(example) ?? ''] : undefined;
+  if (isError && !provoke) throw new Error(`no way to provoke ${recordedStatus(example)} (${example.code}): add one to PROVOKE`);
+  const setup = provoke ? await provoke(ctx, recording) : { vars: fresh && !isError ? await fresh(ctx) : {} };
+  try {
+    const vars = { ...world, ...setup.vars };
+    const perAccount = recording.route.includes('{account_id}') && setup.vars.account_id === undefined;
+    const accounts = perAccount ? String(world.account_ids).split(',') : [vars.account_id];
+    const replies: Replayed[] = [];
+    for (const accountId of accounts) replies.push(await replay(mock, recording, { ...vars, ...(accountId === undefined ? {} : { account_id: accountId }) }, recording.request_body));
+    return replies;
+  } finally {
+    setup.undo?.();
+  }
+}
+
+const recordings = loadRecordings();
+const walked = recordings.filter((recording) => exclusion(recording.route, recording.region) === null);
+const cases = walked.flatMap((recording) =>
+  recording.recorded
+    .filter((example) => example.body !== null) // nothing recorded to compare with
+    .filter((example) => gapOf(recording, example) === undefined)
+    .map((example) => ({ recording, example, title: `${recording.file} › ${example.name} (${example.code ?? 'no code'})` })),
+);
+
+beforeAll(async () => {
+  mock = await startTestMock({ seed: 1, asOf: '2026-03-15', clock: () => NOW });
+  for (const region of ['UAE', 'KSA'] as const) worlds.set(region, await buildWorld(region));
+}, 60_000);
+
+afterAll(async () => {
+  const left = recordings.filter((recording) => !walked.includes(recording));
+  const reasons = new Map<string, number>();
+  for (const recording of left) {
+    const reason = exclusion(recording.route, recording.region)!;
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  const gaps = walked.flatMap((recording) => recording.recorded.filter((example) => example.body !== null && gapOf(recording, example)).map((example) => gapOf(recording, example)!.why));
+  console.log(
+    `shape conformance: ${cases.length} recorded replies of ${walked.length} recordings replayed; ${left.length} recordings not walked:\n` +
+      [...reasons].map(([reason, count]) => `  ${count} × ${reason}`).join('\n') +
+      `\n${gaps.length} recorded replies held back as known gaps:\n` +
+      [...new Set(gaps)].map((why) => `  ${gaps.filter((g) => g === why).length} × ${why}`).join('\n'),
+  );
+  await mock?.close();
+});
+
+describe("Lean's recorded replies, replayed against lean-mock", () => {
+  it('accounts for every recording: walked, or left out with a reason', () => {
+    expect(recordings.length).toBeGreaterThan(100);
+    for (const recording of recordings) expect(exclusion(recording.route, recording.region) ?? 'walked', recording.file).not.toBe('');
+    expect(cases.length).toBeGreaterThan(50);
+  });
+
+  for (const { recording, example, title } of cases) {
+    it(title, async () => {
+      const replies = await ourReplies(recording, example, recording.region);
+      const expectedClass = example.code === null ? 2 : statusClass(example.code);
+      for (const reply of replies) expect({ status: statusClass(reply.status), body: reply.json }).toMatchObject({ status: expectedClass });
+      if (example.code !== null && example.code >= 300) {
+        for (const reply of replies) expect((reply.json as { status?: unknown }).status).toBe(recordedStatus(example));
+        // Lean puts no help in `metadata` (null in every error it recorded): ours goes in the message.
+        const leanMetadata = (example.body as { metadata?: unknown }).metadata;
+        if (leanMetadata === null) for (const reply of replies) expect((reply.json as { metadata?: unknown }).metadata).toBeNull();
+      }
+      const problems = missingFrom(shapeOf(example.body), shapeOf(...replies.map((reply) => reply.json)));
+      const token = jwtPayload(example.body);
+      if (token !== undefined) {
+        problems.push(...missingFrom(shapeOf(token), shapeOf(...replies.map((reply) => jwtPayload(reply.json)))).map((problem) => `jwt ${problem}`));
+      }
+      const unexplained = problems.filter((problem) => !DELIBERATE.some((d) => d.file.test(recording.file) && d.path.test(problem)));
+      if (process.env.SHAPES_DEBUG && unexplained.length) console.log('@@', title, '\n' + unexplained.join('\n'));
+      expect(unexplained.join('\n')).toBe('');
+    });
+  }
+});
