@@ -6,7 +6,7 @@
  */
 
 /** Set to null once KSA banks connect (branch i12-ksa): the KSA entity and data recordings then run. */
-export const KSA_ENTITIES_PENDING: string | null = 'KSA banks land with i12-ksa';
+export const KSA_ENTITIES_PENDING: string | null = null;
 
 export const SERVED = new Set([
   'POST /oauth2/token',

@@ -121,7 +121,13 @@ const profileSchema = z
     country: z.string().regex(/^[A-Z]{2}$/),
     iban_bank_code: z.string().regex(/^\d{2,3}$/),
     // A BIC, or Lean's KSA Open Banking participant id (`KSAOB.SALEAN`).
-    servicer: z.strictObject({ scheme_name: z.literal('BICFI'), identification: z.string().regex(/^(KSAOB\.[A-Z]{6}|[A-Z0-9]{8})$/), name }),
+    servicer: z.strictObject({
+      scheme_name: z.literal('BICFI'),
+      identification: z.string().regex(/^(KSAOB\.[A-Z]{6}|[A-Z0-9]{8})$/),
+      name,
+      // The bank's head office, as SAMA banks name it on each transaction's agents.
+      postal_address: z.record(z.string(), z.string().nullable()).optional(),
+    }),
     /** Exactly as Lean's `entity.created` webhook describes the bank. */
     bank_details: z.strictObject({
       logo: z.url(),

@@ -15,7 +15,7 @@ export interface DetailsContext {
   random: SeededRandom;
   region: Region;
   holderName: string;
-  servicer: { identification: string; name: string };
+  servicer: { identification: string; name: string; postal_address?: Readonly<Record<string, string | null>> };
 }
 
 /** The card scheme of a card number, by its first digit (ISO/IEC 7812), unless the product names one. */
@@ -26,13 +26,13 @@ function cardScheme(account: AccountPlan): string {
 }
 
 const identification = (iban: string, name: string) => ({ scheme_name: 'IBAN', identification: iban, name });
-const agent = (bic: string, name: string) => ({ scheme_name: 'BICFI', identification: bic, name });
+const agent = (bic: string, name: string, postalAddress?: Readonly<Record<string, string | null>>) => ({ scheme_name: 'BICFI', identification: bic, name, postal_address: postalAddress ?? null });
 
 export function transactionDetails(entry: LedgerEntry, account: AccountPlan, context: DetailsContext): Record<string, unknown> {
   const { region, holderName, servicer } = context;
   const kind = entry.details.kind ?? { type: 'OTHER', subType: 'NOT_APPLICABLE' };
   const party: Counterparty | undefined = entry.details.counterparty;
-  const mine = { account: identification(account.iban, holderName), agent: agent(servicer.identification, servicer.name) };
+  const mine = { account: identification(account.iban, holderName), agent: agent(servicer.identification, servicer.name, servicer.postal_address) };
   const theirs = party ? { account: identification(party.iban, party.name), agent: agent(party.bic, party.bank) } : null;
   // The creditor of a debit is the other side, of a credit the customer; a purchase names only its merchant.
   const [creditor, debtor] = theirs === null ? [null, null] : entry.direction === 'DEBIT' ? [theirs, mine] : [mine, theirs];
