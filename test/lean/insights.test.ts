@@ -70,9 +70,13 @@ describe('insights errors, as Lean answers them', () => {
     expectLeanError((await f.post('/insights/v2/income', { entity_id: f.entityId, income_type: 'BONUS' }).expect(400)).body, 'INVALID_PARAMETERS', 'income_type');
     expectLeanError((await f.post('/insights/v2/income', { entity_id: f.entityId, extra: 1 }).expect(400)).body, 'INVALID_PARAMETERS', 'extra');
     expectLeanError((await f.post('/insights/v2/income', { income_type: 'ALL' }).expect(400)).body, 'MISSING_PARAMETERS');
+    expectLeanError((await f.post('/insights/v2/income', { entity_id: f.entityId, start_date: '1900-01-01' }).expect(400)).body, 'INVALID_PARAMETERS', 'start_date');
+    await f.post('/insights/v2/income', { entity_id: f.entityId, start_date: '2024-03-15' }).expect(200);
     for (const [path] of Object.values(GET_PATHS)) {
       expectLeanError((await f.get(`${path}?entity_id=${f.entityId}&start_date=2025-02-30`).expect(400)).body, 'INVALID_PARAMETERS', 'start_date');
       expectLeanError((await f.get(`${path}?entity_id=${f.entityId}&start_date=2099-01-01`).expect(400)).body, 'INVALID_PARAMETERS', 'start_date');
+      // A window of centuries would cost a day-by-day walk of every one of its days.
+      expectLeanError((await f.get(`${path}?entity_id=${f.entityId}&start_date=0001-01-01`).expect(400)).body, 'INVALID_PARAMETERS', 'start_date');
       expectLeanError((await f.get(`${path}?entity_id=${f.entityId}&async=maybe`).expect(400)).body, 'INVALID_PARAMETERS', 'async');
       expectLeanError((await f.get(`${path}?entity_id=nope`).expect(400)).body, 'INVALID_PARAMETERS', 'entity_id');
     }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LeanError } from '../../app/errors.js';
 import { isoDate, leanId, parseInput } from '../../app/validation.js';
+import { monthsBefore } from '../../sandbox/insights/calendar.js';
 import { INCOME_TYPES, type IncomeType } from '../../sandbox/insights/income.js';
 import { parseBody, parseMeta } from '../data/params.js';
 import type { Meta } from '../data/envelopes.js';
@@ -33,9 +34,14 @@ const incomeBody = z.object({
   async: z.boolean().default(false),
 });
 
-/** A start date after today asks for a window that has not happened. */
+/** How far back a window may start: twice the year of history a consent gives, and a bound on the work per request. */
+export const MAX_WINDOW_MONTHS = 24;
+
+/** A start after today asks for a window that has not happened; one over 24 months back, for more than any bank shares. */
 function checkStart(startDate: string | undefined, today: string): void {
-  if (startDate !== undefined && startDate > today) throw LeanError.invalidParameter('start_date', startDate);
+  if (startDate !== undefined && (startDate > today || startDate < monthsBefore(today, MAX_WINDOW_MONTHS))) {
+    throw LeanError.invalidParameter('start_date', startDate);
+  }
 }
 
 export function parseInsightQuery(input: unknown, today: string): InsightParams {

@@ -4,7 +4,7 @@ import type { InsightLedger, LedgerRow } from './ledger.js';
 import { meanUnits, Minor, money, round2, type InsightObject, type InsightValue } from './money.js';
 import { assetRows } from './cashflows.js';
 import { balanceSeries, monthSlice, type BalanceSeries } from './series.js';
-import { sumUnits } from './stats.js';
+import { byMonth, sumUnits } from './stats.js';
 
 /**
  * `GET /insights/v2/assets/balances`: the daily balance of the accounts the customer holds money
@@ -26,6 +26,8 @@ export function balancesInsight(ledger: InsightLedger): InsightObject {
   const current = series.totals.at(-1) ?? series.opening;
   const available = accounts.reduce((sum, account) => sum + (ledger.closing.get(account.account_id) ?? 0), 0);
 
+  const creditsIn = byMonth(credits);
+  const debitsIn = byMonth(debits);
   const months = [...ledger.months].reverse().map((month) => {
     const slice = monthSlice(series, month.key);
     const end = slice.totals.at(-1) ?? slice.initial;
@@ -37,14 +39,14 @@ export function balancesInsight(ledger: InsightLedger): InsightObject {
         year: month.year,
         is_month_complete: month.complete,
         monthly_growth_rate: slice.initial === 0 ? 0 : round2((end - slice.initial) / Math.abs(slice.initial)),
-        contribution_amount: m(sumUnits(credits.filter((r) => r.day.startsWith(month.key)))),
+        contribution_amount: m(sumUnits(creditsIn(month.key))),
         average_balance: m(meanUnits(slice.totals)),
         initial_balance: m(slice.initial),
       },
     };
   });
   const changes = months.map((entry, i) => entry.end - (i === 0 ? series.opening : months[i - 1]!.end));
-  const monthlyOut = months.map((entry) => sumUnits(debits.filter((r) => r.day.startsWith(entry.month.key))));
+  const monthlyOut = months.map((entry) => sumUnits(debitsIn(entry.month.key)));
   const meanOut = meanUnits(monthlyOut);
   const days = Math.max(series.days.length, 1);
   return {

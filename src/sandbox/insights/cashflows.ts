@@ -1,7 +1,7 @@
 import { PERIODS } from './calendar.js';
 import type { InsightLedger, LedgerRow } from './ledger.js';
 import { meanUnits, money, ratio, round2, type InsightObject } from './money.js';
-import { sumUnits } from './stats.js';
+import { byMonth, sumUnits } from './stats.js';
 
 /**
  * `GET /insights/v2/assets/cashflows`: money in and out of the accounts the customer holds money
@@ -24,24 +24,24 @@ export function cashflowsInsight(ledger: InsightLedger): InsightObject {
     outwards: [{ category: 'outflow', amount: m(sumUnits(outRows)), count: outRows.length }],
     net: { overall_amount: m(sumUnits(inRows) - sumUnits(outRows)), net_cashflow: null },
   });
-  const maxIn = ledger.months.map((month) => Math.max(0, ...credits.filter((r) => r.day.startsWith(month.key)).map((r) => r.units)));
-  const maxOut = ledger.months.map((month) => Math.max(0, ...debits.filter((r) => r.day.startsWith(month.key)).map((r) => r.units)));
+  const creditsIn = byMonth(credits);
+  const debitsIn = byMonth(debits);
+  const largest = (rows: readonly LedgerRow[]) => rows.reduce((max, r) => Math.max(max, r.units), 0);
+  const maxIn = ledger.months.map((month) => largest(creditsIn(month.key)));
+  const maxOut = ledger.months.map((month) => largest(debitsIn(month.key)));
   return {
     total: flows(credits, debits),
     monthly_totals: ledger.months.map((month) => ({
       month: month.month,
       year: month.year,
       is_month_complete: month.complete,
-      ...flows(
-        credits.filter((r) => r.day.startsWith(month.key)),
-        debits.filter((r) => r.day.startsWith(month.key)),
-      ),
+      ...flows(creditsIn(month.key), debitsIn(month.key)),
     })),
     credit_debit_behaviour: {
       periods: PERIODS.map(({ period, months }) => {
         const keys = new Set(ledger.months.slice(0, months).map((month) => month.key));
-        const c = credits.filter((r) => keys.has(r.day.slice(0, 7)));
-        const d = debits.filter((r) => keys.has(r.day.slice(0, 7)));
+        const c = [...keys].flatMap(creditsIn);
+        const d = [...keys].flatMap(debitsIn);
         const n = Math.max(keys.size, 1);
         const avgCredit = meanUnits(c.map((r) => r.units));
         const avgDebit = meanUnits(d.map((r) => r.units));

@@ -2,7 +2,7 @@ import { daysBetween } from './calendar.js';
 import { expenseCategoryOf, isExpense } from './classify.js';
 import type { InsightLedger, LedgerRow } from './ledger.js';
 import { Minor, ratio, round2, type InsightObject } from './money.js';
-import { dayTime, extremes, monthlyTotals, monthRef, summary, sumUnits } from './stats.js';
+import { byMonth, dayTime, extremes, monthlyTotals, monthRef, summary, sumUnits } from './stats.js';
 
 /** `GET /insights/v2/expenses`: spending in the window, in total, by category and by month. */
 
@@ -28,6 +28,7 @@ export function expensesInsight(ledger: InsightLedger): InsightObject {
   const total = sumUnits(rows);
   const totals = monthlyTotals(rows, ledger.months);
   const months = Math.max(totals.length, 1);
+  const rowsIn = byMonth(rows);
   const breakdowns = byCategory(rows).map(([category, group]) => {
     const units = sumUnits(group);
     const edges = extremes(monthlyTotals(group, ledger.months))!;
@@ -63,7 +64,7 @@ export function expensesInsight(ledger: InsightLedger): InsightObject {
       breakdown: [{ by: 'category', breakdowns }],
     },
     monthly_totals: totals.map((t) => {
-      const inMonth = rows.filter((row) => row.day.startsWith(t.month.key));
+      const inMonth = rowsIn(t.month.key);
       return {
         month: t.month.month,
         year: t.month.year,

@@ -4,7 +4,7 @@ import { assetRows } from './cashflows.js';
 import type { InsightLedger, LedgerRow } from './ledger.js';
 import { meanUnits, money, type InsightObject } from './money.js';
 import { balanceSeries, monthSlice } from './series.js';
-import { sumUnits } from './stats.js';
+import { byMonth, sumUnits } from './stats.js';
 
 /**
  * `GET /insights/v2/freelancer-cashflow`: the money in and out of the customer's own-money
@@ -20,28 +20,35 @@ export function freelancerInsight(ledger: InsightLedger): InsightObject {
   const rows = assetRows(ledger);
   const credits = rows.filter((r) => r.credit);
   const debits = rows.filter((r) => !r.credit);
-  const inMonths = (list: readonly LedgerRow[], keys: ReadonlySet<string>) => list.filter((r) => keys.has(r.day.slice(0, 7)));
-  const flow = (list: readonly LedgerRow[]) => ({
-    total_amount: m(sumUnits(list)),
-    transactions_count: list.length,
-    periods: [...PERIODS].reverse().map(({ period, months }) => {
-      const keys = new Set(ledger.months.slice(0, months).map((month) => month.key));
-      return { period, total_amount: m(sumUnits(inMonths(list, keys))), average_amount: m(Math.round(sumUnits(inMonths(list, keys)) / Math.max(keys.size, 1))) };
-    }),
-  });
+  type Side = (key: string) => readonly LedgerRow[];
+  const inMonths = (side: Side, keys: ReadonlySet<string>) => [...keys].flatMap(side);
+  const flow = (list: readonly LedgerRow[]) => {
+    const side = byMonth(list);
+    return {
+      total_amount: m(sumUnits(list)),
+      transactions_count: list.length,
+      periods: [...PERIODS].reverse().map(({ period, months }) => {
+        const keys = new Set(ledger.months.slice(0, months).map((month) => month.key));
+        const total = sumUnits(inMonths(side, keys));
+        return { period, total_amount: m(total), average_amount: m(Math.round(total / Math.max(keys.size, 1))) };
+      }),
+    };
+  };
+  const creditsIn = byMonth(credits);
+  const debitsIn = byMonth(debits);
   const months = [...ledger.months].reverse().map((month) => {
     const keys = new Set([month.key]);
     const slice = monthSlice(series, month.key);
-    const side = (list: readonly LedgerRow[]) => {
-      const these = inMonths(list, keys);
+    const side = (lookup: Side) => {
+      const these = inMonths(lookup, keys);
       return { monthly_average_amount: m(meanUnits(these.map((r) => r.units))), total_amount: m(sumUnits(these)), transactions_count: these.length };
     };
     return {
       month: month.month,
       year: month.year,
       is_month_complete: month.complete,
-      inflows: side(credits),
-      outflows: side(debits),
+      inflows: side(creditsIn),
+      outflows: side(debitsIn),
       balance: { monthly_average_amount: m(meanUnits(slice.totals)), initial_balance_amount: m(slice.initial) },
     };
   });

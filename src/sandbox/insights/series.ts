@@ -1,6 +1,6 @@
 import type { Account } from '../store/records.js';
 import { eachDay } from './calendar.js';
-import { signed, type InsightLedger } from './ledger.js';
+import { signed, type InsightLedger, type LedgerRow } from './ledger.js';
 import { toUnits } from './money.js';
 
 /**
@@ -20,8 +20,16 @@ export function balanceSeries(ledger: InsightLedger, accounts: readonly Account[
   const days = eachDay(ledger.window.start, ledger.window.end);
   const totals = new Array<number>(days.length).fill(0);
   let opening = 0;
+  const byAccount = new Map<string, LedgerRow[]>();
+  // Oldest first: the ledger lists newest first.
+  for (let i = ledger.rows.length - 1; i >= 0; i--) {
+    const row = ledger.rows[i]!;
+    const list = byAccount.get(row.account.account_id);
+    if (list) list.push(row);
+    else byAccount.set(row.account.account_id, [row]);
+  }
   for (const account of accounts) {
-    const rows = ledger.rows.filter((row) => row.account.account_id === account.account_id).reverse();
+    const rows = byAccount.get(account.account_id) ?? [];
     const first = rows[0];
     let balance = first
       ? signed(first.transaction.balance.credit_debit_indicator, toUnits(first.transaction.balance.amount.amount, ledger.scale)) -

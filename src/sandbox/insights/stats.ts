@@ -64,3 +64,15 @@ export function summary(rows: readonly LedgerRow[], totals: readonly MonthTotal[
     minimum_monthly_amount: edges ? monthRef(edges.min, ledger.scale) : null,
   };
 }
+
+/** Rows by `YYYY-MM`, each month's in the rows' order: one pass instead of a filter per month. */
+export function byMonth(rows: readonly LedgerRow[]): (key: string) => readonly LedgerRow[] {
+  const groups = new Map<string, LedgerRow[]>();
+  for (const row of rows) {
+    const key = row.day.slice(0, 7);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return (key) => groups.get(key) ?? [];
+}
