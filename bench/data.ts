@@ -2,6 +2,7 @@ import { createLeanPki, type LeanPki } from '../src/pki/lean-pki.js';
 import type { LeanMock } from '../src/server/lean-mock.js';
 import { connectEntity, DEFAULT_BANK_IDENTIFIER, DEMO_APP_USER_ID } from '../src/sandbox/connections.js';
 import { COLLECTIONS, type Account, type Customer, type Entity, type Transaction } from '../src/sandbox/store/records.js';
+import { insightLatencies } from './insights.js';
 import { interleave, summarize, type BenchResult, type BenchSuite } from './suite.js';
 import { clientContext, expressLikeLeanMock, fetchOnce, keepAliveRun, rawGet, RunLog, startBare, withLeanMock, type Endpoint, type Probe } from './tls-load.js';
 
@@ -164,6 +165,8 @@ async function measure(quick: boolean): Promise<BenchResult[]> {
         results.push(...rows(`latency ${tag}, ${label}`, (s) => log.latency(`${prefix}${s}`, q), (s) => `${prefix}${s}`, 'ms'));
       }
     }
+    const insightRounds = { rounds: settings.runs, perRound: quick ? 20 : 60 };
+    results.push(...(await insightLatencies(lean, context, { appName: APP_NAME, appToken: app.appToken, entityId: entity.id, txPath, ...insightRounds })));
     return results;
   });
 }
@@ -188,7 +191,10 @@ export const dataSuite: BenchSuite = {
     `${ROUNDS.quick.seconds} s). Rates are medians over rounds, latencies medians of per-round p50/p99, ratios medians of ` +
     `per-round ratios; the transactions row appears once per baseline. The client shares the servers' event loop, so its cost ` +
     `(identical for the transactions page and the floor, smaller for the shorter bank list) is inside every figure. No target: ` +
-    `the issue set none for this figure.`,
+    `the issue set none for this figure. Insights (bench/insights.ts): income (POST) and expenses (GET) for the same entity on one ` +
+    `keep-alive connection, one request at a time, cached (the same request again) and cold (one transaction rewritten ` +
+    `unchanged before each request, so the cache misses as after a data change), interleaved round by round with the ` +
+    `transactions page as baseline; medians of per-round p50/p99.`,
   async run({ quick }) {
     return measure(quick);
   },

@@ -3,7 +3,8 @@ import type { Clock } from '../app/routing.js';
 import { createBanksRouter, loadBanks } from '../lean/banks.js';
 import { createCustomersRouter } from '../lean/customers/router.js';
 import { createEntitiesRouter } from '../lean/entities/router.js';
-import { createDataRouters } from '../lean/data/index.js';
+import { createDataRouters, DEFAULT_DATA_DELAY_MS } from '../lean/data/index.js';
+import { createInsightsRouter } from '../lean/insights/router.js';
 import { createPaymentsRouter } from '../lean/payments/router.js';
 import { createVerificationsRouter } from '../lean/verifications/router.js';
 import type { LeanPki } from '../pki/lean-pki.js';
@@ -74,6 +75,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       createPaymentsRouter({ store }),
       ...createDataRouters({ store }),
       createVerificationsRouter({ store }),
+      createInsightsRouter({ store, resultDelayMs: DEFAULT_DATA_DELAY_MS }),
     ],
     adminRouters: [
       createConnectionsAdminRouter({ store }),

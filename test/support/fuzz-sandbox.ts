@@ -5,6 +5,7 @@ import { createBanksRouter, loadBanks } from '../../src/lean/banks.js';
 import { createCustomersRouter } from '../../src/lean/customers/router.js';
 import { createDataRouters } from '../../src/lean/data/index.js';
 import { createEntitiesRouter } from '../../src/lean/entities/router.js';
+import { createInsightsRouter } from '../../src/lean/insights/router.js';
 import { createPaymentsRouter } from '../../src/lean/payments/router.js';
 import { createVerificationsRouter } from '../../src/lean/verifications/router.js';
 import { seedDemo } from '../../src/sandbox/connections.js';
@@ -69,6 +70,7 @@ export async function startSandbox(options: { seed: number }): Promise<Sandbox> 
     createPaymentsRouter({ store }),
     ...createDataRouters({ store, resultDelayMs: NEVER_MS, refreshDelayMs: NEVER_MS }),
     createVerificationsRouter({ store }),
+    createInsightsRouter({ store, resultDelayMs: NEVER_MS }),
   ]);
   // As the real app (src/app/create-app.ts): `a[b]=c` and `a[]=b` reach the routers as objects and arrays.
   app.set('query parser', 'extended');

@@ -229,6 +229,40 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'GET', path: '/payments/v1/:payment_id', params: { payment_id: 'payment' }, mustSee: [BAD, 'UNKNOWN_PAYMENT'] },
 
+  // Insights v2: figures from the entity's ledger.
+  {
+    method: 'POST',
+    path: '/insights/v2/income',
+    body: {
+      entity_id: id('entity'),
+      income_type: { type: { kind: 'enum', values: ['ALL', 'SALARY', 'NON_SALARY'] }, valid: 'ALL' },
+      start_date: { type: { kind: 'date' }, valid: '2025-06-01' },
+      async: { type: { kind: 'boolean' }, valid: false },
+    },
+    mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY'],
+  },
+  ...[
+    'expenses',
+    'assets/cashflows',
+    'assets/balances',
+    'liabilities/credit-obligations',
+    'liabilities/non-credit-obligations',
+    'income/employment',
+    'freelancer-cashflow',
+  ].map(
+    (insight): Route => ({
+      method: 'GET',
+      path: `/insights/v2/${insight}`,
+      query: {
+        entity_id: id('entity'),
+        start_date: { type: { kind: 'date' }, valid: '2025-06-01' },
+        async: { type: { kind: 'boolean' }, valid: 'false' },
+        meta: { type: { kind: 'meta' }, valid: '{"ref":"fuzz"}' },
+      },
+      mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY'],
+    }),
+  ),
+
   // Data API v2, v1, async results and refreshes.
   { method: 'GET', path: '/data/v2/accounts', query: dataQuery, mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY'] },
   { method: 'GET', path: '/data/v2/identity', query: dataQuery, mustSee: [BAD, MISSING, 'UNKNOWN_ENTITY'] },

@@ -4,6 +4,15 @@
  */
 export class Collection<T> {
   private readonly items = new Map<string, { app: string; value: T }>();
+  private changes = 0;
+
+  /**
+   * Grows with every write (set, delete, clear), never shrinks: a reader that derives figures
+   * from the records (insights) keys its cache by it and so never serves a stale answer.
+   */
+  get revision(): number {
+    return this.changes;
+  }
 
   get(app: string, id: string): T | undefined {
     const item = this.items.get(id);
@@ -24,12 +33,15 @@ export class Collection<T> {
   }
 
   set(app: string, id: string, value: T): T {
+    this.changes++;
     this.items.set(id, { app, value });
     return value;
   }
 
   delete(app: string, id: string): boolean {
-    return this.get(app, id) !== undefined && this.items.delete(id);
+    if (this.get(app, id) === undefined) return false;
+    this.changes++;
+    return this.items.delete(id);
   }
 
   /** Removes every record of `app` that matches; returns how many. */
@@ -38,6 +50,7 @@ export class Collection<T> {
     for (const [id, item] of this.items) {
       if (item.app === app && match(item.value)) {
         this.items.delete(id);
+        this.changes++;
         removed++;
       }
     }
@@ -70,6 +83,7 @@ export class Collection<T> {
   }
 
   clear(): void {
+    this.changes++;
     this.items.clear();
   }
 }
