@@ -40,12 +40,24 @@ export const SERVED = new Set([
   'GET /customers/v1/{customer_id}/payment-sources',
   'GET /customers/v1/{customer_id}/payment-sources/{payment_source_id}',
   'DELETE /customers/v1/{customer_id}/payment-sources/{payment_source_id}',
+  'POST /insights/v2/income',
+  'GET /insights/v2/expenses',
+  'GET /insights/v2/assets/cashflows',
+  'GET /insights/v2/assets/balances',
+  'GET /insights/v2/liabilities/credit-obligations',
+  'GET /insights/v2/liabilities/non-credit-obligations',
+  'GET /insights/v2/income/employment',
+  'POST /insights/v1/name-verification',
+  'POST /verifications/v1/accounts',
+  'POST /verifications/v1/corporates',
+  'POST /verifications/v1/corporates/managers',
+  'POST /verifications/v1/freelancers',
+  'POST /verifications/v2/beneficiary-name',
+  'POST /verifications/v2/entity',
 ]);
 
 /** Route prefixes lean-mock does not serve yet, and the issue that brings each. */
 export const NOT_YET_SERVED: readonly { prefix: string; reason: string }[] = [
-  { prefix: '/insights/', reason: 'not yet served — issue 13 (insights)' },
-  { prefix: '/verifications/', reason: 'not yet served — issue 13 (verifications)' },
   { prefix: '/payouts/', reason: 'not yet served — issue 14 (payouts and refunds)' },
   { prefix: '/consents/', reason: 'not yet served — issue 14 (consents)' },
   { prefix: '/payments/account-on-file', reason: 'not yet served — issue 14 (account on file)' },

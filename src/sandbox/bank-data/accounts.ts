@@ -163,7 +163,7 @@ const CONSENTS: Record<Region['consent'], (context: ConsentContext) => Record<st
     expiration_date_time: isoDateTime(asOf + 365 * DAY),
     transaction_from_date_time: isoDateTime(historyStart),
     transaction_to_date_time: isoDateTime(asOf + 365 * DAY),
-    accounts: plans.map((plan) => ({ scheme_name: 'IBAN', identification: plan.iban, name: holder.name })),
+    accounts: plans.map((plan) => ({ scheme_name: 'IBAN', identification: plan.iban, name: holder.name, secondary_identification: null })),
   }),
   // As Lean's recorded SAMA entities: a numeric bank consent id, the scheme's own fields null, and
   // each account listed by IBAN, by account number and (cards) by masked card number.
