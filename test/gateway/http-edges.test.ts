@@ -92,7 +92,7 @@ describe('CONNECT', () => {
     socket.resume();
     await send(socket, head('CONNECT', 'example.com:443', { host: 'example.com:443', 'lean-app-token': token }));
     await ended;
-    await waitUntil('the server closed its socket', async () => (await mock.connections()) === 0, 10_000);
+    await waitUntil('the server closed its socket', async () => (await mock.connections()) === 0);
     socket.destroy();
   });
 

@@ -74,8 +74,11 @@ export function openDescriptors(): number {
   return readdirSync('/proc/self/fd').length;
 }
 
-/** Polls until `condition` holds; a condition that never holds fails by `timeoutMs`, naming `what`. */
-export async function waitUntil(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+/**
+ * Polls until `condition` holds; one that never holds fails naming `what` after `timeoutMs`, which
+ * is a hang detector, not a speed requirement: keep it just under the test's own timeout.
+ */
+export async function waitUntil(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 25_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!(await condition())) {
     if (performance.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms`);
