@@ -50,7 +50,7 @@ const EntitySchema = z.strictObject({
       expiration_date_time: dateTime.nullable(),
       transaction_from_date_time: dateTime.nullable(),
       transaction_to_date_time: dateTime.nullable(),
-      accounts: z.array(z.strictObject({ scheme_name: z.string(), identification: z.string(), name: z.string().nullable() })),
+      accounts: z.array(z.strictObject({ scheme_name: z.string(), identification: z.string(), name: z.string().nullable(), secondary_identification: z.string().nullable() })),
     }),
   ),
 });

@@ -95,9 +95,9 @@ describe('revocation is exact', () => {
     for (const serial of bad) {
       const refused = await revoke({ serial });
       expect(refused.status).toBe(400);
-      expect(refused.json).toMatchObject({ status: 'INVALID_PARAMETERS', metadata: { field: 'serial' } });
+      expect(refused.json).toMatchObject({ status: 'INVALID_PARAMETERS', message: expect.stringContaining('field: serial,'), metadata: null });
     }
-    expect(await revoke({ serial: '01', issuer: 'nobody' })).toMatchObject({ status: 400, json: { metadata: { field: 'issuer' } } });
+    expect(await revoke({ serial: '01', issuer: 'nobody' })).toMatchObject({ status: 400, json: { message: expect.stringContaining('field: issuer,'), metadata: null } });
     expect(await revokedSerials()).toEqual(before);
     const app = pki.apps[0]!.credential.serialNumber;
     expect(await revoke({ serial: app })).toMatchObject({ status: 201 });
