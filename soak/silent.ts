@@ -5,12 +5,12 @@
  * for them, and end with the descriptors, connections and (near enough) the RSS it began with.
  */
 import { readdirSync } from 'node:fs';
-import { connect as netConnect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as netConnect, type Socket } from 'node:net';
 import { fetchOnce } from '../bench/tls-load.js';
 import type { RequestRecord } from '../src/gateway/journal.js';
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from '../src/gateway/tls-server.js';
 import type { LeanMock } from '../src/server/lean-mock.js';
+import { captureClientHello } from '../test/support/socket-storm.js';
 import { Checks, seconds } from './checks.js';
 
 const KINDS = { silent: 400, 'partial hello': 300, 'half-open hello': 300 } as const;
@@ -98,27 +98,3 @@ async function open(port: number, kind: Kind, partial: Buffer): Promise<{ ended:
   return { ended };
 }
 
-/** A real Node client's ClientHello record, caught by a plain TCP listener. */
-async function captureClientHello(): Promise<Buffer> {
-  const listener = createServer();
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  const port = (listener.address() as AddressInfo).port;
-  const hello = new Promise<Buffer>((resolve) => {
-    listener.once('connection', (socket) => {
-      let bytes = Buffer.alloc(0);
-      socket.on('data', (chunk: Buffer) => {
-        bytes = Buffer.concat([bytes, chunk]);
-        if (bytes.length >= 5 && bytes.length >= 5 + bytes.readUInt16BE(3)) {
-          socket.destroy();
-          resolve(bytes.subarray(0, 5 + bytes.readUInt16BE(3)));
-        }
-      });
-    });
-  });
-  const client = tlsConnect({ host: '127.0.0.1', port, servername: 'localhost' });
-  client.on('error', () => undefined);
-  const captured = await hello;
-  client.destroy();
-  listener.close();
-  return captured;
-}

@@ -148,6 +148,16 @@ interface ConsentContext {
   historyStart: number;
 }
 
+/** What every scheme's consent says the same way: every permission, for a year from `asOf`. */
+const yearOfAccess = (asOf: number, historyStart: number) => ({
+  permissions: { ...ALL_PERMISSIONS },
+  creation_date_time: isoDateTime(asOf),
+  status_update_date_time: isoDateTime(asOf),
+  expiration_date_time: isoDateTime(asOf + 365 * DAY),
+  transaction_from_date_time: isoDateTime(historyStart),
+  transaction_to_date_time: isoDateTime(asOf + 365 * DAY),
+});
+
 /** The consent each region's scheme reports: a year of account access over every account. */
 const CONSENTS: Record<Region['consent'], (context: ConsentContext) => Record<string, unknown>> = {
   'uae-open-finance': ({ random, profile, plans, holder, asOf, historyStart }) => ({
@@ -157,12 +167,7 @@ const CONSENTS: Record<Region['consent'], (context: ConsentContext) => Record<st
     consent_type: 'ACCOUNT_ACCESS',
     consent_status: 'ACTIVE',
     standard_consent_status: 'AUTHORISED',
-    permissions: { ...ALL_PERMISSIONS },
-    creation_date_time: isoDateTime(asOf),
-    status_update_date_time: isoDateTime(asOf),
-    expiration_date_time: isoDateTime(asOf + 365 * DAY),
-    transaction_from_date_time: isoDateTime(historyStart),
-    transaction_to_date_time: isoDateTime(asOf + 365 * DAY),
+    ...yearOfAccess(asOf, historyStart),
     accounts: plans.map((plan) => ({ scheme_name: 'IBAN', identification: plan.iban, name: holder.name, secondary_identification: null })),
   }),
   // As Lean's recorded SAMA entities: a numeric bank consent id, the scheme's own fields null, and
@@ -174,12 +179,7 @@ const CONSENTS: Record<Region['consent'], (context: ConsentContext) => Record<st
     consent_type: null,
     consent_status: 'ACTIVE',
     standard_consent_status: null,
-    permissions: { ...ALL_PERMISSIONS },
-    creation_date_time: isoDateTime(asOf),
-    status_update_date_time: isoDateTime(asOf),
-    expiration_date_time: isoDateTime(asOf + 365 * DAY),
-    transaction_from_date_time: isoDateTime(historyStart),
-    transaction_to_date_time: isoDateTime(asOf + 365 * DAY),
+    ...yearOfAccess(asOf, historyStart),
     accounts: plans.flatMap((plan) => {
       const { label } = accountLabels(plan, holder, profile.region);
       const card = plan.pan && CARD_PRODUCTS.has(plan.subType) ? [{ scheme_name: 'MASKED_PAN', identification: plan.pan, name: null, secondary_identification: null }] : [];
