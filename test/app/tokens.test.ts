@@ -1,6 +1,15 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTokenAuthority, DEFAULT_TOKEN_ISSUER, parseScope, type TokenAuthority } from '../../src/app/auth/tokens.js';
+import { readFileSync } from 'node:fs';
+import {
+  API_TOKEN_SCOPES,
+  createTokenAuthority,
+  CUSTOMER_TOKEN_SCOPES,
+  DEFAULT_TOKEN_AUDIENCES,
+  DEFAULT_TOKEN_ISSUER,
+  parseScope,
+  type TokenAuthority,
+} from '../../src/app/auth/tokens.js';
 
 // Spy on key generation to pin down that it is lazy and happens once.
 vi.mock(import('jose'), async (importOriginal) => {
@@ -66,15 +75,29 @@ describe('issue', () => {
     expect(claims).toEqual({
       iss: DEFAULT_TOKEN_ISSUER,
       sub: APP.appToken,
-      aud: APP.appToken,
+      aud: DEFAULT_TOKEN_AUDIENCES.api,
       iat: START_S,
       nbf: START_S,
       exp: START_S + 3600,
       jti: expect.stringMatching(UUID),
-      scope: ['api'],
+      scope: API_TOKEN_SCOPES,
       applications: [{ id: APP.appToken }],
     });
     expect(issued.claims).toEqual(claims);
+  });
+
+  it.each([
+    ['api', 'api', 'generate-api-access-token'],
+    ['customer', `customer.${CUSTOMER}`, 'generate-customer-access-token'],
+  ])('gives an %s token the claims and fine-grained scopes of Lean’s recorded one', async (_kind, scope, recording) => {
+    for (const region of ['UAE', 'KSA']) {
+      const lean = recordedClaims(region, recording);
+      const ours = decodeJwt(await tokenFor(authority, scope));
+      expect(Object.keys(ours).sort()).toEqual(Object.keys(lean).sort());
+      expect(ours.scope).toEqual(lean.scope);
+      // Lean's recordings were made on its Saudi hosts; ours are the UAE ones, same path.
+      expect(ours.aud).toBe(String(lean.aud).replace('.sa.leantech.me', '.leantech.me'));
+    }
   });
 
   it('scopes a customer token to that customer, naming the application as Lean does', async () => {
@@ -82,7 +105,7 @@ describe('issue', () => {
     expect(issued).toMatchObject({ ok: true, scope: `customer.${CUSTOMER}` });
     if (!issued.ok) return;
     const claims = decodeJwt(issued.accessToken);
-    expect(claims).toMatchObject({ scope: [`customer.${CUSTOMER}`], customers: [{ id: CUSTOMER }] });
+    expect(claims).toMatchObject({ aud: DEFAULT_TOKEN_AUDIENCES.customer, scope: CUSTOMER_TOKEN_SCOPES, customers: [{ id: CUSTOMER }] });
     expect(claims.applications).toEqual([{ id: APP.appToken }]);
   });
 
@@ -99,9 +122,12 @@ describe('issue', () => {
   });
 
   it('honours issuer, audience and lifetime options', async () => {
-    const tokens = createTokenAuthority({ apps: [APP], clock, issuer: 'https://mock', audience: 'lean', lifetimeSeconds: 60 });
+    const audiences = { api: 'https://api.mock', customer: 'https://link.mock' };
+    const tokens = createTokenAuthority({ apps: [APP], clock, issuer: 'https://mock', audiences, lifetimeSeconds: 60 });
     const issued = await tokens.issue(APP.appToken, APP.clientSecret, 'api');
-    expect(issued).toMatchObject({ ok: true, expiresIn: 59, claims: { iss: 'https://mock', aud: 'lean', exp: START_S + 60 } });
+    expect(issued).toMatchObject({ ok: true, expiresIn: 59, claims: { iss: 'https://mock', aud: 'https://api.mock', exp: START_S + 60 } });
+    const customer = await tokens.issue(APP.appToken, APP.clientSecret, `customer.${CUSTOMER}`);
+    expect(customer).toMatchObject({ ok: true, claims: { aud: 'https://link.mock' } });
   });
 
   it.each([
@@ -137,6 +163,15 @@ describe('verify', () => {
   it('reads the customer back from a customer token', async () => {
     const result = await authority.verify(await tokenFor(authority, `customer.${CUSTOMER}`));
     expect(result).toMatchObject({ ok: true, appToken: APP.appToken, scope: { customerId: CUSTOMER } });
+  });
+
+  it('tells the kinds apart by the customers claim, not by scope strings both kinds share', async () => {
+    // Both kinds carry `customer.read` first: a reader of scope[0] would mistake one for the other.
+    expect(API_TOKEN_SCOPES[0]).toBe(CUSTOMER_TOKEN_SCOPES[0]);
+    const api = await authority.verify(await tokenFor());
+    const customer = await authority.verify(await tokenFor(authority, `customer.${CUSTOMER}`));
+    expect(api).toMatchObject({ ok: true, scope: 'api' });
+    expect(customer).toMatchObject({ ok: true, scope: { customerId: CUSTOMER } });
   });
 
   it.each([
@@ -213,6 +248,13 @@ describe('verify', () => {
     }
   });
 });
+
+/** The payload of the access token in one of Lean's recorded token replies. */
+function recordedClaims(region: string, name: string): Record<string, unknown> {
+  const file = new URL(`../fixtures/lean-recorded/${region}/authentication/${name}.json`, import.meta.url);
+  const recording = JSON.parse(readFileSync(file, 'utf8')) as { recorded: { body: { access_token: string } }[] };
+  return decodeJwt(recording.recorded[0]!.body.access_token);
+}
 
 describe('jwks', () => {
   it('publishes only the public key, enough for a client to verify tokens itself', async () => {

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createTokenAuthority } from '../../src/app/auth/tokens.js';
+import { API_TOKEN_SCOPES, createTokenAuthority, CUSTOMER_TOKEN_SCOPES, DEFAULT_TOKEN_AUDIENCES } from '../../src/app/auth/tokens.js';
 import { createOAuthRouter } from '../../src/lean/oauth.js';
 import { appWith, FIXED_NOW } from '../support/lean-app.js';
 
@@ -35,7 +35,9 @@ describe('POST /oauth2/token', () => {
     const token: string = res.body.access_token;
     expect(decodeProtectedHeader(token).alg).toBe('RS256');
     const claims = decodeJwt(token);
-    expect(claims).toMatchObject({ sub: APP.appToken, aud: APP.appToken, scope: ['api'], applications: [{ id: APP.appToken }] });
+    // The reply's `scope` is what the client asked for; the token's is Lean's fine-grained list.
+    expect(claims).toMatchObject({ sub: APP.appToken, aud: DEFAULT_TOKEN_AUDIENCES.api, scope: API_TOKEN_SCOPES, applications: [{ id: APP.appToken }] });
+    expect(claims).not.toHaveProperty('customers');
     expect(claims.exp! - claims.iat!).toBe(3600);
     expect(claims.nbf).toBe(claims.iat);
     expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
@@ -65,7 +67,12 @@ describe('POST /oauth2/token', () => {
     const res = await postForm({ ...valid, scope: `customer.${CUSTOMER}` });
     expect(res.status).toBe(200);
     expect(res.body.scope).toBe(`customer.${CUSTOMER}`);
-    expect(decodeJwt(res.body.access_token)).toMatchObject({ customers: [{ id: CUSTOMER }] });
+    expect(decodeJwt(res.body.access_token)).toMatchObject({
+      aud: DEFAULT_TOKEN_AUDIENCES.customer,
+      scope: CUSTOMER_TOKEN_SCOPES,
+      customers: [{ id: CUSTOMER }],
+      applications: [{ id: APP.appToken }],
+    });
   });
 
   it.each([

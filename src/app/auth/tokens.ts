@@ -25,11 +25,30 @@ export interface LeanTokenClaims extends JWTPayload {
   iat: number;
   exp: number;
   jti: string;
-  /** Granted scopes, as an array (Spring Authorization Server style). */
+  /** Lean's fine-grained permissions (`customer.read`, `payment.write`…), as an array. */
   scope: string[];
-  applications?: { id: string }[];
+  applications: { id: string }[];
+  /** Present on customer tokens only: the one customer the token acts for. */
   customers?: { id: string }[];
 }
+
+/**
+ * The permissions Lean grants each kind of token, in the order its recorded tokens list them
+ * (decoded from test/fixtures/lean-recorded/{UAE,KSA}/authentication). Informational: what a token
+ * may do here is decided by its kind (the `customers` claim), not by these strings.
+ */
+export const API_TOKEN_SCOPES: readonly string[] = [
+  'customer.read', 'customer.write', 'destination.write', 'report.read', 'bank.read', 'webhook.read', 'payment.read',
+  'intent.write', 'destination.read', 'payout.write', 'deposit.read', 'report.write', 'data.read', 'payout.read',
+  'reconciliation.read', 'file.read',
+];
+export const CUSTOMER_TOKEN_SCOPES: readonly string[] = [
+  'customer.read', 'beneficiary.write', 'payment.write', 'payment.read', 'destination.read', 'connect.write',
+  'connect.read', 'application.read', 'bank.read', 'key.read',
+];
+
+/** Lean's audiences: the API host for api tokens, the LinkSDK's host for customer tokens. */
+export const DEFAULT_TOKEN_AUDIENCES = { api: 'https://sandbox.leantech.me', customer: 'https://link.sandbox.leantech.me' } as const;
 
 export type IssueResult =
   | {
@@ -55,8 +74,8 @@ export interface TokenAuthorityOptions {
   apps: readonly Pick<AppIdentity, 'appToken' | 'clientSecret'>[];
   clock?: Clock;
   issuer?: string;
-  /** Default: the client id, as Spring Authorization Server (Lean's) sets `aud`. */
-  audience?: string;
+  /** `aud` per kind of token; default {@link DEFAULT_TOKEN_AUDIENCES}, as Lean's recorded tokens. */
+  audiences?: { api: string; customer: string };
   lifetimeSeconds?: number;
 }
 
@@ -73,7 +92,9 @@ export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
 const ALG = 'RS256';
 /** Real tokens are well under 2 kB; refusing huge input early keeps verify cheap. */
 const MAX_TOKEN_LENGTH = 8 * 1024;
-const CUSTOMER_SCOPE = /^customer\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const CUSTOMER_SCOPE = new RegExp(`^customer\\.(${UUID})$`);
+const CUSTOMER_ID = new RegExp(`^${UUID}$`);
 
 /** `api` or `customer.<lower-case uuid>`; anything else (including several scopes) is null. */
 export function parseScope(raw: string): TokenScope | null {
@@ -96,6 +117,7 @@ export function createTokenAuthority(options: TokenAuthorityOptions): TokenAutho
   const clock = options.clock ?? systemClock;
   const issuer = options.issuer ?? DEFAULT_TOKEN_ISSUER;
   const lifetime = options.lifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+  const audiences = options.audiences ?? DEFAULT_TOKEN_AUDIENCES;
   // Looked up on each use, not copied: a composition root that reloads its PKI may change the
   // list, and tokens of apps that left must then fail as `unknown_app`.
   const secretOf = (appToken: string) => options.apps.find((app) => app.appToken === appToken)?.clientSecret;
@@ -125,13 +147,14 @@ export function createTokenAuthority(options: TokenAuthorityOptions): TokenAutho
       const claims: LeanTokenClaims = {
         iss: issuer,
         sub: appToken,
-        aud: options.audience ?? appToken,
+        aud: scope === 'api' ? audiences.api : audiences.customer,
         nbf: iat,
         iat,
         exp: iat + lifetime,
         jti: randomUUID(),
-        scope: [formatScope(scope)],
-        // Lean names the application on customer tokens too (decoded from its recorded tokens).
+        scope: [...(scope === 'api' ? API_TOKEN_SCOPES : CUSTOMER_TOKEN_SCOPES)],
+        // The kind of token is the presence of `customers`, as in Lean's tokens; the application is
+        // named on both kinds (decoded from its recorded tokens).
         ...(scope === 'api' ? {} : { customers: [{ id: scope.customerId }] }),
         applications: [{ id: appToken }],
       };
@@ -154,8 +177,7 @@ export function createTokenAuthority(options: TokenAuthorityOptions): TokenAutho
         return invalid(failureDetail(error));
       }
       const claims = payload as LeanTokenClaims;
-      const granted = Array.isArray(claims.scope) && claims.scope.length === 1 ? claims.scope[0] : undefined;
-      const scope = typeof granted === 'string' ? parseScope(granted) : null;
+      const scope = tokenKind(claims);
       if (typeof claims.sub !== 'string' || !scope) return invalid('malformed');
       // Signed by us, but for an app no longer in the list.
       if (secretOf(claims.sub) === undefined) return invalid('unknown_app');
@@ -166,6 +188,19 @@ export function createTokenAuthority(options: TokenAuthorityOptions): TokenAutho
       return { keys: [(await key()).publicJwk] };
     },
   };
+}
+
+/**
+ * What a verified token may do, from one claim only: `customers` absent is an api token, exactly
+ * one customer is that customer's token; anything else is malformed. The fine-grained `scope`
+ * strings do not decide it (api and customer tokens share some, e.g. `customer.read`).
+ */
+function tokenKind(claims: Partial<LeanTokenClaims>): TokenScope | null {
+  if (!Array.isArray(claims.scope)) return null;
+  if (claims.customers === undefined) return 'api';
+  const [only, ...more] = Array.isArray(claims.customers) ? claims.customers : [];
+  const id = (only as { id?: unknown } | undefined)?.id;
+  return more.length === 0 && typeof id === 'string' && CUSTOMER_ID.test(id) ? { customerId: id } : null;
 }
 
 async function makeSigningKey(): Promise<SigningKey> {

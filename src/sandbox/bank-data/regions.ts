@@ -56,6 +56,11 @@ export interface Region {
   charges: Readonly<Partial<Record<string, number>>>;
   /** Lean's hosts for the region. */
   hosts: { api: string; mtls: string; auth: string };
+  /**
+   * Lean's payments in the region (intents, destinations, sources), with the intent amount limits
+   * in its currency; null where Lean offers none (KSA: its collections have no payments at all).
+   */
+  payments: { limits: { min: number; max: number } } | null;
   /** Fields the region's objects carry beyond the common record. */
   carries: Readonly<Partial<Record<RecordKind, readonly string[]>>>;
 }
@@ -76,6 +81,8 @@ const UAE: Region = {
   timeZone: 'UTC+04:00',
   charges: {},
   hosts: { api: 'sandbox.leantech.me', mtls: 'mtls.sandbox.leantech.me', auth: 'auth.sandbox.leantech.me' },
+  // lean-api.md §4: AED 10 to 1,000,000 per intent.
+  payments: { limits: { min: 10, max: 1_000_000 } },
   carries: {},
 };
 
@@ -101,6 +108,7 @@ const KSA: Region = {
   // SAR 25 plus 15% VAT for a transfer abroad.
   charges: { INTERNATIONAL_TRANSFER: 28.75 },
   hosts: { api: 'sandbox.sa.leantech.me', mtls: 'mtls.sandbox.sa.leantech.me', auth: 'auth.sandbox.sa.leantech.me' },
+  payments: null,
   // Every field Lean's recorded KSA responses carry that the common record does not.
   carries: {
     account: REGIONAL_DATA,

@@ -1,13 +1,12 @@
 import { LeanError } from '../../app/errors.js';
 import { paymentErrors } from './errors.js';
+import { PAYMENT_LIMITS } from './regions.js';
 
 /**
- * Lean's limits on an intent's amount (lean-api.md §4: AED 10 to 1,000,000). The mock serves
- * Lean's UAE payments API, whose transfers are domestic AED ones, so AED is the one currency.
+ * Lean's limits on an intent's amount, by currency: one currency per region that has payments
+ * (the region records hold them; UAE: AED 10 to 1,000,000, lean-api.md §4).
  */
-export const AMOUNT_LIMITS: Readonly<Record<string, { min: number; max: number }>> = {
-  AED: { min: 10, max: 1_000_000 },
-};
+export const AMOUNT_LIMITS = PAYMENT_LIMITS;
 
 /** A JSON number, positive, with at most two decimals; anything else is INVALID_AMOUNT. */
 export function parseAmount(value: unknown): number {

@@ -6,6 +6,7 @@ import { paymentErrors } from './errors.js';
 import { uaeBankCode, validateIban } from './iban.js';
 import { validateName } from './names.js';
 import { PAYMENT_COLLECTIONS, type PaymentDestinationRecord } from './records.js';
+import { refuseCountryWithoutPayments, refuseCurrencyWithoutPayments, refuseIbanWithoutPayments } from './regions.js';
 
 /** Payment destinations: the accounts intents pay into, the app's own or a customer's. */
 
@@ -20,6 +21,10 @@ export function createDestination(store: SandboxStore, app: string, input: Creat
   // Lean: "The IBAN of the account. This is required for all countries except for the US."
   if (input.iban === undefined && input.country !== 'USA') throw LeanError.missingParameter('iban');
   const iban = input.iban === undefined ? undefined : validateIban(input.iban);
+  // A destination in a region without Lean payments (KSA) could never be paid into.
+  refuseCountryWithoutPayments('country', input.country);
+  refuseIbanWithoutPayments(iban);
+  refuseCurrencyWithoutPayments('currency', input.currency);
   if (input.customer_id !== undefined) requireCustomer(store, app, input.customer_id);
 
   const bank = bankByIbanCode(iban === undefined ? undefined : uaeBankCode(iban));

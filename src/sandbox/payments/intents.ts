@@ -6,6 +6,7 @@ import { defaultDestination, getDestination } from './destinations.js';
 import { paymentErrors } from './errors.js';
 import { paymentIntentCreated } from './events.js';
 import { PAYMENT_COLLECTIONS, type PaymentIntentRecord, type PaymentRecord } from './records.js';
+import { refuseCurrencyWithoutPayments } from './regions.js';
 
 /** Payment intents: the app's promise to Lean that it will ask a customer for an amount. */
 
@@ -37,8 +38,10 @@ export const intentCollection = (store: SandboxStore) => store.collection<Paymen
  */
 export function createIntent(store: SandboxStore, app: string, input: CreateIntentInput): PaymentIntentRecord {
   const amount = parseAmount(input.amount);
+  refuseCurrencyWithoutPayments('currency', input.currency);
   if (!AMOUNT_LIMITS[input.currency]) {
-    throw new LeanError('INVALID_PARAMETERS', 400, `The currency ${input.currency} is not supported for payments: use AED, field: currency, value: ${input.currency}.`);
+    const use = Object.keys(AMOUNT_LIMITS).join(' or ');
+    throw new LeanError('INVALID_PARAMETERS', 400, `The currency ${input.currency} is not supported for payments: use ${use}, field: currency, value: ${input.currency}.`);
   }
   checkAmountLimits(amount, input.currency);
   requireCustomer(store, app, input.customer_id);
