@@ -117,6 +117,17 @@ describe('POST /payouts/refunds', () => {
   });
 });
 
+describe('concurrent refunds of one payment', () => {
+  it('lets through only what the payment holds when twenty requests race', async () => {
+    const { app, acceptedPayment } = payoutsFixture();
+    const paymentId = await acceptedPayment(25);
+    const replies = await Promise.all(Array.from({ length: 20 }, () => request(app).post('/payouts/refunds').send([refund(paymentId, 10)])));
+    expect(replies.filter((r) => r.status === 201)).toHaveLength(2);
+    expect(replies.filter((r) => r.status !== 201).map((r) => r.body.status)).toEqual(Array(18).fill('REFUND_AMOUNT_EXCEEDS_PAYMENT'));
+    expect((await request(app).get(`/payouts/refunds?payment_id=${paymentId}`)).body.content).toHaveLength(2);
+  });
+});
+
 describe('GET /payouts/refunds and /payouts/refunds/reasons', () => {
   it('filters by status and payment, pages 50 by default, newest first', async () => {
     const { app, acceptedPayment } = payoutsFixture();
