@@ -6,12 +6,14 @@ import { createEntitiesRouter } from '../lean/entities/router.js';
 import { createDataRouters, DEFAULT_DATA_DELAY_MS } from '../lean/data/index.js';
 import { createInsightsRouter } from '../lean/insights/router.js';
 import { createPaymentsRouter } from '../lean/payments/router.js';
+import { createPayoutsRouter } from '../lean/payouts/router.js';
 import { createVerificationsRouter } from '../lean/verifications/router.js';
 import type { LeanPki } from '../pki/lean-pki.js';
 import { seedDemo } from '../sandbox/connections.js';
 import { createConnectionsAdminRouter } from '../sandbox/connections-admin.js';
 import { createPaymentsAdminRouter } from '../sandbox/payments-admin.js';
 import { seedPayments } from '../sandbox/payments/seed.js';
+import { createPayoutsAdminRouter } from '../sandbox/payouts/admin-router.js';
 import { createFaultsAdminRouter } from '../sandbox/faults/admin-router.js';
 import { faultInjector } from '../sandbox/faults/injector.js';
 import { FaultRegistry } from '../sandbox/faults/registry.js';
@@ -73,6 +75,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       createEntitiesRouter({ store }),
       createCustomersRouter({ store }),
       createPaymentsRouter({ store }),
+      createPayoutsRouter({ store }),
       ...createDataRouters({ store }),
       createVerificationsRouter({ store }),
       createInsightsRouter({ store, resultDelayMs: DEFAULT_DATA_DELAY_MS }),
@@ -81,6 +84,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       createConnectionsAdminRouter({ store }),
       // Lean shows the application id (= the app token) on payment sources.
       createPaymentsAdminRouter({ store, appIdOf: (name) => pki.apps.find((app) => app.name === name)?.appToken ?? name }),
+      createPayoutsAdminRouter({ store }),
       createWebhooksAdminRouter({ dispatcher: webhooks }), createFaultsAdminRouter({ registry: faults })],
     reset() {
       store.reset();

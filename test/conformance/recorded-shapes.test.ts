@@ -116,9 +116,52 @@ async function buildWorld(region: Recording['region']): Promise<Vars> {
     const intent = await lean('POST', '/payments/v1/intents', { customer_id: customerId, amount: 125.5, currency: 'AED', payment_destination_id: vars.destination_id });
     vars.intent_id = String(intent.payment_intent_id);
     vars.payment_id = String((await admin(`/admin/v1/payment-intents/${vars.intent_id}/payments`)).id);
-    vars.payment_source_id = String((await admin(`/admin/v1/customers/${customerId}/payment-sources`)).id);
+    const source = await admin(`/admin/v1/customers/${customerId}/payment-sources`);
+    vars.payment_source_id = String(source.id);
+    Object.assign(vars, await payoutsWorld(customerId, (source.accounts as { account_id: string }[])[0]!.account_id));
   }
   return vars;
+}
+
+/** A payout the bank accepted and a refund of an accepted payment, so Lean's lists have items to compare. */
+async function payoutsWorld(customerId: string, accountId: string): Promise<Vars> {
+  const destinations = (await lean('POST', '/payouts/v1/payment/destinations', [
+    { name: 'Santiago Keebler', display_name: 'ABC CORP', iban: 'AE680030012312312312123', account_number: '12312312312123', address: 'Dubai', city: 'Dubai', country: 'ARE' },
+  ])) as unknown as { destination_id: string }[];
+  const destinationId = destinations[0]!.destination_id;
+  const created = await lean('POST', '/payouts/v1/payment', {
+    payment_details: [{ account_id: accountId, currency: 'AED', destination_details: [{ payment_destination_id: destinationId, amount: 16, authorize_payment: true }] }],
+  });
+  const payoutIntentId = (created.payouts_payment_details as { payment_intent_id: string }[])[0]!.payment_intent_id;
+  const payoutId = String(((await lean('GET', `/payouts/v1/intents/${payoutIntentId}`)).payment as { id: string }).id);
+  await admin(`/admin/v1/payouts/${payoutId}/advance`, { status: 'ACCEPTED_BY_BANK' });
+  const refunds = (await lean('POST', '/payouts/refunds', [{ payment_id: await acceptedPayment(customerId), amount: 35, currency: 'AED', reason_code: 'DUPLICATED_PAYMENT' }])) as unknown as { refund_id: string }[];
+  // Lean's list example asks for APPROVED refunds.
+  await lean('PUT', '/payouts/refunds', [{ refund_id: refunds[0]!.refund_id, status: 'APPROVED' }]);
+  return { payout_account_id: accountId, payout_destination_id: destinationId, payout_id: payoutId, payout_intent_id: payoutIntentId };
+}
+
+/** A customer's payment the bank accepted: what Lean refunds. */
+async function acceptedPayment(customerId: string): Promise<string> {
+  const intent = await lean('POST', '/payments/v1/intents', { customer_id: customerId, amount: 125.5, currency: 'AED' });
+  const paymentId = String((await admin(`/admin/v1/payment-intents/${String(intent.payment_intent_id)}/payments`)).id);
+  await admin(`/admin/v1/payments/${paymentId}/advance`, { status: 'ACCEPTED_BY_BANK' });
+  return paymentId;
+}
+
+/**
+ * Ids Lean's collection writes out literally in a request body, and the variable of ours that
+ * stands in for each (replaced before the body's {{variables}} are).
+ */
+const LITERAL_IDS: Readonly<Record<string, string>> = {
+  '2652e3ac-3f34-48c2-b1ae-ed81e30c6601': 'payout_account_id',
+  '8a7472ab-0e7d-4c3a-a1a6-b3206d033953': 'payout_destination_id',
+};
+
+function withOurIds(body: unknown): unknown {
+  if (body === null || body === undefined) return body;
+  const swap = (text: string) => Object.entries(LITERAL_IDS).reduce((out, [literal, name]) => out.replaceAll(literal, `{{${name}}}`), text);
+  return typeof body === 'string' ? swap(body) : (JSON.parse(swap(JSON.stringify(body))) as unknown);
 }
 
 /** KSA customers exist today; KSA entities only once a KSA bank connects (routes.ts). */
@@ -131,6 +174,17 @@ const FRESH: Record<string, (ctx: Ctx) => Promise<Vars>> = {
   'DELETE /customers/v1/{customer_id}/payment-sources/{payment_source_id}': async ({ vars }) => ({
     payment_source_id: String((await admin(`/admin/v1/customers/${vars.customer_id}/payment-sources`)).id),
   }),
+  // Lean's payout collection names its payout `payment_id`, as the payments collection names a payment.
+  'GET /payouts/v1/{payment_id}': async ({ vars }) => ({ payment_id: vars.payout_id! }),
+  'GET /payouts/v1/payments/{payment_id}/history': async ({ vars }) => ({ payment_id: vars.payout_id! }),
+  'GET /payouts/v1/intents/{payment_intent_id}': async ({ vars }) => ({ payment_intent_id: vars.payout_intent_id! }),
+  // Each refund needs a payment with room left, each approval a refund still CREATED.
+  'POST /payouts/refunds': async ({ vars }) => ({ payment_id: await acceptedPayment(String(vars.customer_id)) }),
+  'PUT /payouts/refunds': async ({ vars }) => {
+    const payment_id = await acceptedPayment(String(vars.customer_id));
+    const created = (await lean('POST', '/payouts/refunds', [{ payment_id, amount: 10, currency: 'AED', reason_code: 'CUSTOMER_REQUEST' }])) as unknown as { refund_id: string }[];
+    return { refund_id: created[0]!.refund_id };
+  },
 };
 
 /** How to make our mock answer the error Lean recorded, by its `status`. Returns a cleanup, if any. */
@@ -174,7 +228,7 @@ function jwtPayload(body: unknown): unknown {
  * outcome) is replayed with it; an error we provoke ourselves keeps the request's own body.
  */
 function bodyFor(recording: Recording, example: RecordedExample, provokedByUs: boolean): unknown {
-  return provokedByUs ? recording.request_body : (example.request_body ?? recording.request_body);
+  return withOurIds(provokedByUs ? recording.request_body : (example.request_body ?? recording.request_body));
 }
 
 /** Our replies to one recorded example: one per account where the route names an account (their shapes merge). */

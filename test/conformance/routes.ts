@@ -54,11 +54,21 @@ export const SERVED = new Set([
   'POST /verifications/v1/freelancers',
   'POST /verifications/v2/beneficiary-name',
   'POST /verifications/v2/entity',
+  'POST /payouts/v1/payment',
+  'GET /payouts/v1/payments',
+  'GET /payouts/v1/payments/{payment_id}/history',
+  'GET /payouts/v1/{payment_id}',
+  'GET /payouts/v1/intents/{payment_intent_id}',
+  'POST /payouts/v1/payment/destinations',
+  'GET /payouts/v1/payment/destinations/{destination_id}',
+  'GET /payouts/refunds',
+  'POST /payouts/refunds',
+  'PUT /payouts/refunds',
+  'GET /payouts/refunds/reasons',
 ]);
 
 /** Route prefixes lean-mock does not serve yet, and the issue that brings each. */
 export const NOT_YET_SERVED: readonly { prefix: string; reason: string }[] = [
-  { prefix: '/payouts/', reason: 'not yet served — issue 14 (payouts and refunds)' },
   { prefix: '/consents/', reason: 'not yet served — issue 14 (consents)' },
   { prefix: '/payments/account-on-file', reason: 'not yet served — issue 14 (account on file)' },
 ];

@@ -7,13 +7,18 @@ import { createDataRouters } from '../../src/lean/data/index.js';
 import { createEntitiesRouter } from '../../src/lean/entities/router.js';
 import { createInsightsRouter } from '../../src/lean/insights/router.js';
 import { createPaymentsRouter } from '../../src/lean/payments/router.js';
+import { createPayoutsRouter } from '../../src/lean/payouts/router.js';
 import { createVerificationsRouter } from '../../src/lean/verifications/router.js';
 import { seedDemo } from '../../src/sandbox/connections.js';
 import { createCustomer } from '../../src/sandbox/customers.js';
 import { faultInjector } from '../../src/sandbox/faults/injector.js';
 import { FaultRegistry } from '../../src/sandbox/faults/registry.js';
 import { createIntent } from '../../src/sandbox/payments/intents.js';
-import { simulatePayment } from '../../src/sandbox/payments/payments.js';
+import { advancePayment, simulatePayment } from '../../src/sandbox/payments/payments.js';
+import { createSource } from '../../src/sandbox/payments/sources.js';
+import { createPayoutDestinations } from '../../src/sandbox/payouts/destinations.js';
+import { createPayouts } from '../../src/sandbox/payouts/payouts.js';
+import { createRefunds } from '../../src/sandbox/payouts/refunds.js';
 import { PAYMENT_COLLECTIONS, type PaymentDestinationRecord } from '../../src/sandbox/payments/records.js';
 import { seedPayments } from '../../src/sandbox/payments/seed.js';
 import { seededRandom } from '../../src/sandbox/random.js';
@@ -68,6 +73,7 @@ export async function startSandbox(options: { seed: number }): Promise<Sandbox> 
     createEntitiesRouter({ store }),
     createCustomersRouter({ store }),
     createPaymentsRouter({ store }),
+    createPayoutsRouter({ store }),
     ...createDataRouters({ store, resultDelayMs: NEVER_MS, refreshDelayMs: NEVER_MS }),
     createVerificationsRouter({ store }),
     createInsightsRouter({ store, resultDelayMs: NEVER_MS }),
@@ -131,6 +137,11 @@ export async function realIds(sandbox: Sandbox, app: string, prepare: boolean): 
     results: unknown.uuid(),
     refresh: unknown.uuid(),
     app_user: customer.app_user_id,
+    payout: unknown.uuid(),
+    payout_intent: unknown.uuid(),
+    payout_destination: unknown.uuid(),
+    payout_account: unknown.uuid(),
+    refund: unknown.uuid(),
   };
   if (!prepare) return ids;
   // Both apps seed the same app_user_id: other_app gets one of its own to leak.
@@ -140,6 +151,19 @@ export async function realIds(sandbox: Sandbox, app: string, prepare: boolean): 
   ids.intent = intent.payment_intent_id;
   ids.payment = payment.id;
   ids.source = payment.payment_source_id;
+  // Accepted, so refunds of it can succeed; a refund of 1 AED leaves room for more.
+  advancePayment(store, app, payment.id, { status: 'ACCEPTED_BY_BANK' });
+  ids.refund = createRefunds(store, app, [{ payment_id: payment.id, amount: 1, currency: 'AED', reason_code: 'CUSTOMER_REQUEST' }])[0]!.refund_id;
+  ids.payout_account = createSource(store, app, `${app}-id`, { customer_id: customer.customer_id }).accounts[0]!.account_id;
+  const [payoutDestination] = createPayoutDestinations(store, app, [
+    { name: 'Santiago Keebler', display_name: 'ABC CORP', iban: 'AE680030012312312312123', account_number: '12312312312123', address: 'Dubai', city: 'Dubai', country: 'ARE' },
+  ]);
+  ids.payout_destination = payoutDestination!.id;
+  const [payout] = createPayouts(store, app, [
+    { account_id: ids.payout_account, currency: 'AED', destination_details: [{ payment_destination_id: payoutDestination!.id, amount: 20, authorize_payment: true }] },
+  ]);
+  ids.payout = payout!.id;
+  ids.payout_intent = payout!.payment_intent_id;
   const asJson = (reply: Reply) => JSON.parse(reply.text) as Record<string, unknown>;
   const held = await sandbox.send(request('GET', `/data/v2/accounts?entity_id=${entity.id}&async=true`), app);
   ids.results = String(asJson(held).results_id);

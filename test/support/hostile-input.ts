@@ -3,7 +3,7 @@ import {
   AMOUNTS, BOOLEANS, CONTENT_ENCODINGS, CONTENT_TYPES, DATES, DATETIMES, HUGE, JSON_ANY, METAS, NUMBERS, QUERY_ANY, RAW_AMOUNTS, RAW_BODIES,
   RAW_PATH_IDS, deep, idNearMisses, pickId,
 } from './hostile-values.js';
-import { bodyObject, enc, validDraft, type Draft, type Fuzz } from './request-draft.js';
+import { bodyObject, enc, payoutDetails, validDraft, type Draft, type Fuzz } from './request-draft.js';
 import type { Field, IdKind, Route } from './route-table.js';
 
 /**
@@ -54,6 +54,23 @@ function bodyValues(field: Field, fuzz: Fuzz): readonly unknown[] {
         [], [{}], [null], [{ type: 'EMIRATES_ID' }], [{ type: 'PASSPORT', value: '1' }], [{ type: 'EMIRATES_ID', value: '   ' }],
         [{ type: 'EMIRATES_ID', value: 7 }], { type: 'EMIRATES_ID', value: '1' }, 'EMIRATES_ID', null, Array.from({ length: 500 }, () => ({ type: 'EMIRATES_ID', value: 'x' })),
       ];
+    case 'payout_details': {
+      const { mine, theirs, r } = fuzz;
+      const account = pickId(r, mine.payout_account, theirs.payout_account, fuzz.unknown());
+      const destination = pickId(r, mine.payout_destination, theirs.payout_destination, fuzz.unknown());
+      return [
+        payoutDetails(account, mine.payout_destination),
+        payoutDetails(mine.payout_account, destination),
+        payoutDetails(mine.payout_account, mine.payout_destination, r.pick(AMOUNTS)),
+        payoutDetails(mine.payout_account, mine.payout_destination, r.pick(['20', -20, 20.001, 0, null, Number.MAX_VALUE])),
+        payoutDetails(42, null),
+        [{ account_id: mine.payout_account, currency: 'SAR', destination_details: [] }],
+        [{ account_id: mine.payout_account, currency: 'AED' }],
+        [{ account_id: mine.payout_account, currency: 'AED', destination_details: [{ payment_destination_id: mine.payout_destination, amount: 20, authorize_payment: 'yes' }] }],
+        [...(payoutDetails(mine.payout_account, mine.payout_destination) as unknown[]), ...(payoutDetails(fuzz.unknown(), mine.payout_destination) as unknown[])],
+        [], [null], {}, 'payout', Array.from({ length: 101 }, () => (payoutDetails(mine.payout_account, mine.payout_destination) as unknown[])[0]),
+      ];
+    }
     case 'text':
       return ['', ' ', '\t\n', 'x'.repeat(256), '\u0000', '<b>x</b>', 'Fuzz\u202eLLC', 'AE070331234567890123457', 'AE07 0331 2345 6789 0123 456', 'SA0380000000608010167519', 'GB82WEST12345698765432'];
     default:

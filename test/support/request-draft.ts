@@ -35,7 +35,13 @@ function validValue(field: Field, name: string, route: Route, fuzz: Fuzz): unkno
   if (field.type.kind === 'id') return fuzz.mine[field.type.of];
   // A fresh app_user_id creates a customer; a taken one must answer CUSTOMER_ALREADY_EXISTS.
   if (route.path === '/customers/v1' && name === 'app_user_id') return fuzz.r.next() < 0.7 ? fuzz.fresh() : fuzz.mine.app_user;
+  if (field.type.kind === 'payout_details') return payoutDetails(fuzz.mine.payout_account, fuzz.mine.payout_destination);
   return structuredClone(field.valid);
+}
+
+/** A payout's `payment_details` paying `amount` from the account to the destination. */
+export function payoutDetails(accountId: unknown, destinationId: unknown, amount: unknown = 20): unknown {
+  return [{ account_id: accountId, currency: 'AED', destination_details: [{ payment_destination_id: destinationId, amount, authorize_payment: true }] }];
 }
 
 export function validDraft(route: Route, fuzz: Fuzz): Draft {
@@ -44,9 +50,8 @@ export function validDraft(route: Route, fuzz: Fuzz): Draft {
   const query = Object.entries(route.query ?? {})
     .filter(([, field]) => take(field))
     .map(([name, field]): [string, string] => [name, enc(String(validValue(field, name, route, fuzz)))]);
-  const body: Body = route.body
-    ? { type: 'json', value: Object.fromEntries(Object.entries(route.body).filter(([, f]) => take(f)).map(([n, f]) => [n, validValue(f, n, route, fuzz)])) }
-    : { type: 'none' };
+  const fields = route.body && Object.fromEntries(Object.entries(route.body).filter(([, f]) => take(f)).map(([n, f]) => [n, validValue(f, n, route, fuzz)]));
+  const body: Body = fields ? { type: 'json', value: route.batch ? [fields] : fields } : { type: 'none' };
   const headers: Record<string, string> = route.body ? { 'content-type': 'application/json' } : {};
   return { route, method: route.method, params, query, body, headers, notes: [] };
 }
@@ -66,7 +71,9 @@ export function render(draft: Draft): RawRequest {
   };
 }
 
-export const bodyObject = (draft: Draft): Record<string, unknown> | null =>
-  draft.body.type === 'json' && typeof draft.body.value === 'object' && draft.body.value !== null && !Array.isArray(draft.body.value)
-    ? (draft.body.value as Record<string, unknown>)
-    : null;
+/** The body's object of fields: the body itself, or the first item of a batch route's array. */
+export const bodyObject = (draft: Draft): Record<string, unknown> | null => {
+  if (draft.body.type !== 'json') return null;
+  const value = draft.route.batch && Array.isArray(draft.body.value) ? (draft.body.value as unknown[])[0] : draft.body.value;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+};

@@ -1,4 +1,5 @@
 import { PURPOSE_CODES, INTENT_FILTER_STATUSES } from '../../src/lean/payments/requests.js';
+import { PAYOUT_STATUSES, REFUND_REASON_CODES, REFUND_STATUSES } from '../../src/sandbox/payouts/records.js';
 
 /**
  * Every route of Lean's API the sandbox serves (the routers `src/server/sandbox.ts` mounts), with
@@ -18,7 +19,12 @@ export type IdKind =
   | 'source'
   | 'results'
   | 'refresh'
-  | 'app_user';
+  | 'app_user'
+  | 'payout'
+  | 'payout_intent'
+  | 'payout_destination'
+  | 'payout_account'
+  | 'refund';
 
 /** What a query or body field holds, which decides the near-miss values a fuzzer tries. */
 export type FieldKind =
@@ -32,7 +38,9 @@ export type FieldKind =
   | { kind: 'text' }
   | { kind: 'amount' }
   | { kind: 'meta' }
-  | { kind: 'identifiers' };
+  | { kind: 'identifiers' }
+  /** `payment_details` of a payout: nested batches naming a payout account and destinations. */
+  | { kind: 'payout_details' };
 
 export interface Field {
   type: FieldKind;
@@ -52,6 +60,8 @@ export interface Route {
   query?: Readonly<Record<string, Field>>;
   /** Present on the routes that parse a JSON body. */
   body?: Readonly<Record<string, Field>>;
+  /** The body is a batch, as Lean's payouts and refunds take: a JSON array of one object of these fields. */
+  batch?: boolean;
   /**
    * Lean statuses the fuzz must provoke on this route at least once: proof that hostile input got
    * as far as the route's own validation and look-ups, so the test cannot pass vacuously.
@@ -228,6 +238,83 @@ export const ROUTES: readonly Route[] = [
     mustSee: [BAD, 'UNKNOWN_PAYMENT_INTENT'],
   },
   { method: 'GET', path: '/payments/v1/:payment_id', params: { payment_id: 'payment' }, mustSee: [BAD, 'UNKNOWN_PAYMENT'] },
+
+  // Payouts and refunds (Lean serves refunds under /payouts).
+  {
+    method: 'POST',
+    path: '/payouts/v1/payment/destinations',
+    batch: true,
+    body: {
+      name: { type: { kind: 'text' }, valid: 'Santiago Keebler', required: true },
+      display_name: { type: { kind: 'text' }, valid: 'ABC CORP', required: true },
+      iban: { type: { kind: 'text' }, valid: 'AE680030012312312312123', required: true },
+      account_number: { type: { kind: 'text' }, valid: '12312312312123', required: true },
+      address: { type: { kind: 'text' }, valid: 'Dubai', required: true },
+      city: { type: { kind: 'text' }, valid: 'Dubai', required: true },
+      country: { type: { kind: 'enum', values: ['ARE'] }, valid: 'ARE', required: true },
+      bank_identifier: { type: { kind: 'enum', values: ['LEAN_SME_MB1_UAE', 'ENBD_UAE'] }, valid: 'LEAN_SME_MB1_UAE' },
+      swift_code: { type: { kind: 'text' }, valid: 'EBILAEADXXX' },
+      customer_id: id('customer', false),
+      currency_iso_code: { type: { kind: 'enum', values: ['AED'] }, valid: 'AED' },
+    },
+    mustSee: [BAD, MISSING, 'INVALID_NAME', 'INVALID_IBAN', 'UNKNOWN_CUSTOMER'],
+  },
+  {
+    method: 'GET',
+    path: '/payouts/v1/payment/destinations/:destination_id',
+    params: { destination_id: 'payout_destination' },
+    mustSee: [BAD, 'UNKNOWN_PAYMENT_DESTINATION'],
+  },
+  {
+    method: 'POST',
+    path: '/payouts/v1/payment',
+    body: { payment_details: { type: { kind: 'payout_details' }, required: true } },
+    mustSee: [BAD, MISSING, 'UNKNOWN_ACCOUNT', 'UNKNOWN_PAYMENT_DESTINATION', 'INVALID_AMOUNT'],
+  },
+  {
+    method: 'GET',
+    path: '/payouts/v1/payments',
+    query: { page_number: page, page_size: size('50'), status: { type: { kind: 'enum', values: PAYOUT_STATUSES }, valid: 'PENDING_WITH_BANK' } },
+    mustSee: [BAD],
+  },
+  {
+    method: 'GET',
+    path: '/payouts/v1/payments/:payment_id/history',
+    params: { payment_id: 'payout' },
+    query: { page_number: page, page_size: size('10') },
+    mustSee: [BAD, 'UNKNOWN_PAYMENT'],
+  },
+  { method: 'GET', path: '/payouts/v1/intents/:payment_intent_id', params: { payment_intent_id: 'payout_intent' }, mustSee: [BAD, 'UNKNOWN_PAYMENT_INTENT'] },
+  { method: 'GET', path: '/payouts/v1/:payment_id', params: { payment_id: 'payout' }, mustSee: [BAD, 'UNKNOWN_PAYMENT'] },
+  {
+    method: 'GET',
+    path: '/payouts/refunds',
+    query: { page, size: size('50'), status: { type: { kind: 'enum', values: REFUND_STATUSES }, valid: 'APPROVED' }, payment_id: id('payment', false) },
+    mustSee: [BAD],
+  },
+  {
+    method: 'POST',
+    path: '/payouts/refunds',
+    batch: true,
+    body: {
+      payment_id: id('payment'),
+      amount: { type: { kind: 'amount' }, valid: 1, required: true },
+      currency: { type: { kind: 'enum', values: ['AED'] }, valid: 'AED', required: true },
+      reason_code: { type: { kind: 'enum', values: REFUND_REASON_CODES }, valid: 'DUPLICATED_PAYMENT', required: true },
+      description: { type: { kind: 'text' }, valid: 'Refund issued for Order NO. 21342322123' },
+      external_reference: { type: { kind: 'text' }, valid: '21451234567' },
+    },
+    mustSee: [BAD, MISSING, 'UNKNOWN_PAYMENT', 'INVALID_AMOUNT', 'REFUND_AMOUNT_EXCEEDS_PAYMENT'],
+  },
+  {
+    method: 'PUT',
+    path: '/payouts/refunds',
+    batch: true,
+    body: { refund_id: id('refund'), status: { type: { kind: 'enum', values: ['APPROVED', 'REJECTED'] }, valid: 'APPROVED', required: true } },
+    // The seeded refund can be decided once; every later decision is a refused move.
+    mustSee: [BAD, MISSING, 'UNKNOWN_REFUND', 'INVALID_STATUS_TRANSITION'],
+  },
+  { method: 'GET', path: '/payouts/refunds/reasons', mustSee: [] },
 
   // Insights v2: figures from the entity's ledger.
   {
