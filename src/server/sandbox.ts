@@ -8,6 +8,8 @@ import { createInsightsRouter } from '../lean/insights/router.js';
 import { createPaymentsRouter } from '../lean/payments/router.js';
 import { createVerificationsRouter } from '../lean/verifications/router.js';
 import type { LeanPki } from '../pki/lean-pki.js';
+import { createAvailabilityAdminRouter } from '../sandbox/availability/admin-router.js';
+import { seedBankAvailability } from '../sandbox/availability/availability.js';
 import { seedDemo } from '../sandbox/connections.js';
 import { createConnectionsAdminRouter } from '../sandbox/connections-admin.js';
 import { createPaymentsAdminRouter } from '../sandbox/payments-admin.js';
@@ -53,6 +55,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   // Order matters: payments seed per app after the demo customers exist.
   store.addSeeder('demo', seedDemo);
   store.addSeeder('payments', seedPayments);
+  const banks = loadBanks();
+  store.addSeeder('bank availability', seedBankAvailability(banks));
   const webhooks = createWebhookDispatcher({
     store,
     apps: pki.apps.map((app) => ({ name: app.name, webhookSecret: app.webhookSecret })),
@@ -69,7 +73,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     faults,
     apiRouters: [
       Router().use(faultInjector(faults)),
-      createBanksRouter({ banks: loadBanks() }),
+      createBanksRouter({ banks, store }),
       createEntitiesRouter({ store }),
       createCustomersRouter({ store }),
       createPaymentsRouter({ store }),
@@ -81,7 +85,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       createConnectionsAdminRouter({ store }),
       // Lean shows the application id (= the app token) on payment sources.
       createPaymentsAdminRouter({ store, appIdOf: (name) => pki.apps.find((app) => app.name === name)?.appToken ?? name }),
-      createWebhooksAdminRouter({ dispatcher: webhooks }), createFaultsAdminRouter({ registry: faults })],
+      createWebhooksAdminRouter({ dispatcher: webhooks }), createFaultsAdminRouter({ registry: faults }),
+      createAvailabilityAdminRouter({ store })],
     reset() {
       store.reset();
       webhooks.clear();
