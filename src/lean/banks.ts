@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { callerApp } from '../app/context.js';
 import { LeanError } from '../app/errors.js';
 import { methodNotAllowed } from '../app/routing.js';
+import { availabilityRevision, bankAvailability } from '../sandbox/availability/availability.js';
+import { sameAvailability } from '../sandbox/availability/records.js';
+import type { SandboxStore } from '../sandbox/store/store.js';
 
 /**
  * `GET /banks/v1`: the catalogue of banks (Lean's `banks.yml`, schema `Bank`). The list is a
- * fixture; this router only filters it. Authentication has already happened upstream.
+ * fixture; this router filters it and, given the sandbox store, shows each bank's availability as
+ * the calling app sees it now. Authentication has already happened upstream.
  */
 
 export const BANK_ACCOUNT_TYPES = ['PERSONAL', 'BUSINESS'] as const;
@@ -110,22 +115,53 @@ function listParam<T extends string>(query: Record<string, unknown>, field: stri
   return values.size > 0 ? values : undefined;
 }
 
-export function createBanksRouter(options: { banks: readonly Bank[] }): Router {
-  const { banks } = options;
+export interface BanksRouterOptions {
+  banks: readonly Bank[];
+  /** Where toggled availability lives (src/sandbox/availability); without it, the fixture as is. */
+  store?: SandboxStore;
+}
+
+/** One app's view of the catalogue, kept until a toggle or reset moves the revision. */
+interface View {
+  revision: number;
+  banks: readonly Bank[];
+  bytes: Buffer;
+}
+
+export function createBanksRouter(options: BanksRouterOptions): Router {
+  const { banks, store } = options;
   // The unfiltered list is what every mTLS health check asks for: serialise it once, as bytes, so
   // express does not encode a fresh 10 kB Buffer per request (measured: ~5 MiB of peak RSS).
   const everyBank = Buffer.from(JSON.stringify(banks));
+  const fixture: View = { revision: -1, banks, bytes: everyBank };
+  // One entry per app at most: the store's apps are fixed at start.
+  const views = new Map<string, View>();
+
+  const viewOf = (app: string): View => {
+    if (!store || !store.apps.includes(app)) return fixture;
+    const revision = availabilityRevision(store);
+    const cached = views.get(app);
+    if (cached?.revision === revision) return cached;
+    const seen = banks.map((bank) => withAvailability(bank, bankAvailability(store, app, bank.identifier)));
+    // Nothing toggled for this app: the shared bytes serve it, as before availability existed.
+    const untouched = seen.every((bank, index) => bank === banks[index]);
+    const view = untouched ? { ...fixture, revision } : { revision, banks: seen, bytes: Buffer.from(JSON.stringify(seen)) };
+    views.set(app, view);
+    return view;
+  };
+
   const list: RequestHandler = (req, res) => {
     const query = req.query as Record<string, unknown>;
     const accountTypes = listParam(query, 'account_types', BANK_ACCOUNT_TYPES);
     const countryCodes = listParam(query, 'country_codes', BANK_COUNTRY_CODES);
     const connectionTypes = listParam(query, 'connection_types', CONNECTION_TYPES);
+    const view = store ? viewOf(callerApp(req)) : fixture;
     if (!accountTypes && !countryCodes && !connectionTypes) {
-      res.set('content-type', 'application/json; charset=utf-8').send(everyBank);
+      res.set('content-type', 'application/json; charset=utf-8').send(view.bytes);
       return;
     }
     res.json(
-      banks.filter(
+      view.banks.filter(
         (bank) =>
           (!accountTypes || accountTypes.has(bank.account_type)) &&
           (!countryCodes || countryCodes.has(bank.country_code)) &&
@@ -137,4 +173,15 @@ export function createBanksRouter(options: { banks: readonly Bank[] }): Router {
   const router = Router();
   router.route('/banks/v1').get(list).all(methodNotAllowed);
   return router;
+}
+
+/**
+ * The bank as an app sees it: the same object when nothing changed. Lean's top-level `active`
+ * ("whether the bank is currently operational") follows Lean's own switches: false only when
+ * Lean has taken the bank offline for both data and payments.
+ */
+function withAvailability(bank: Bank, availability: Bank['availability'] | undefined): Bank {
+  if (!availability || sameAvailability(availability, bank.availability)) return bank;
+  const active = bank.active && (availability.active.data || availability.active.payments);
+  return { ...bank, active, availability };
 }

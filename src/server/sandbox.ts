@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Clock } from '../app/routing.js';
 import { createBanksRouter, loadBanks } from '../lean/banks.js';
 import { createCustomersRouter } from '../lean/customers/router.js';
+import { createEventsRouter } from '../lean/events.js';
 import { createEntitiesRouter } from '../lean/entities/router.js';
 import { createDataRouters, DEFAULT_DATA_DELAY_MS } from '../lean/data/index.js';
 import { createInsightsRouter } from '../lean/insights/router.js';
@@ -9,7 +10,10 @@ import { createPaymentsRouter } from '../lean/payments/router.js';
 import { createPayoutsRouter } from '../lean/payouts/router.js';
 import { createVerificationsRouter } from '../lean/verifications/router.js';
 import type { LeanPki } from '../pki/lean-pki.js';
+import { createAvailabilityAdminRouter } from '../sandbox/availability/admin-router.js';
+import { seedBankAvailability } from '../sandbox/availability/availability.js';
 import { seedDemo } from '../sandbox/connections.js';
+import { createEventLog, type EventLog } from '../sandbox/events/log.js';
 import { createConnectionsAdminRouter } from '../sandbox/connections-admin.js';
 import { createPaymentsAdminRouter } from '../sandbox/payments-admin.js';
 import { seedPayments } from '../sandbox/payments/seed.js';
@@ -40,6 +44,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   readonly store: SandboxStore;
   readonly webhooks: WebhookDispatcher;
+  /** Every event, stamped once: the webhooks and `GET /events/v1` both read it. */
+  readonly events: EventLog;
   readonly faults: FaultRegistry;
   /** Lean's API, mounted after authentication (faults first, so they can hit any route). */
   readonly apiRouters: Router[];
@@ -55,8 +61,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   // Order matters: payments seed per app after the demo customers exist.
   store.addSeeder('demo', seedDemo);
   store.addSeeder('payments', seedPayments);
+  const banks = loadBanks();
+  store.addSeeder('bank availability', seedBankAvailability(banks));
+  const events = createEventLog({ store });
   const webhooks = createWebhookDispatcher({
-    store,
+    store: events,
     apps: pki.apps.map((app) => ({ name: app.name, webhookSecret: app.webhookSecret })),
     urlFor: () => options.webhookUrl ?? null,
     clock,
@@ -68,10 +77,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   return {
     store,
     webhooks,
+    events,
     faults,
     apiRouters: [
       Router().use(faultInjector(faults)),
-      createBanksRouter({ banks: loadBanks() }),
+      createBanksRouter({ banks, store }),
       createEntitiesRouter({ store }),
       createCustomersRouter({ store }),
       createPaymentsRouter({ store }),
@@ -79,20 +89,24 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       ...createDataRouters({ store }),
       createVerificationsRouter({ store }),
       createInsightsRouter({ store, resultDelayMs: DEFAULT_DATA_DELAY_MS }),
+      createEventsRouter({ log: events }),
     ],
     adminRouters: [
       createConnectionsAdminRouter({ store }),
       // Lean shows the application id (= the app token) on payment sources.
       createPaymentsAdminRouter({ store, appIdOf: (name) => pki.apps.find((app) => app.name === name)?.appToken ?? name }),
       createPayoutsAdminRouter({ store }),
-      createWebhooksAdminRouter({ dispatcher: webhooks }), createFaultsAdminRouter({ registry: faults })],
+      createWebhooksAdminRouter({ dispatcher: webhooks }), createFaultsAdminRouter({ registry: faults }),
+      createAvailabilityAdminRouter({ store })],
     reset() {
       store.reset();
       webhooks.clear();
+      events.clear();
       faults.clear();
     },
     close() {
       webhooks.close();
+      events.close();
     },
   };
 }

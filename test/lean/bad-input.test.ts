@@ -4,10 +4,12 @@ import { createBanksRouter, loadBanks } from '../../src/lean/banks.js';
 import { createCustomersRouter } from '../../src/lean/customers/router.js';
 import { createDataRouters } from '../../src/lean/data/index.js';
 import { createEntitiesRouter } from '../../src/lean/entities/router.js';
+import { createEventsRouter } from '../../src/lean/events.js';
 import { createInsightsRouter } from '../../src/lean/insights/router.js';
 import { createPaymentsRouter } from '../../src/lean/payments/router.js';
 import { createPayoutsRouter } from '../../src/lean/payouts/router.js';
 import { createVerificationsRouter } from '../../src/lean/verifications/router.js';
+import { createEventLog } from '../../src/sandbox/events/log.js';
 import { seededRandom } from '../../src/sandbox/random.js';
 import { SandboxStore } from '../../src/sandbox/store/store.js';
 import { realIds, startSandbox, type Ids, type Sandbox } from '../support/fuzz-sandbox.js';
@@ -70,6 +72,7 @@ describe('bad input at every Lean route', () => {
       ...createDataRouters({ store }),
       createVerificationsRouter({ store }),
       createInsightsRouter({ store, resultDelayMs: 0 }),
+      createEventsRouter({ log: createEventLog({ store }) }),
     ];
     expect(new Set(ROUTES.map(routeName))).toEqual(declaredRoutes(routers));
   });

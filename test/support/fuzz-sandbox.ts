@@ -5,11 +5,14 @@ import { createBanksRouter, loadBanks } from '../../src/lean/banks.js';
 import { createCustomersRouter } from '../../src/lean/customers/router.js';
 import { createDataRouters } from '../../src/lean/data/index.js';
 import { createEntitiesRouter } from '../../src/lean/entities/router.js';
+import { createEventsRouter } from '../../src/lean/events.js';
 import { createInsightsRouter } from '../../src/lean/insights/router.js';
 import { createPaymentsRouter } from '../../src/lean/payments/router.js';
 import { createPayoutsRouter } from '../../src/lean/payouts/router.js';
 import { createVerificationsRouter } from '../../src/lean/verifications/router.js';
+import { seedBankAvailability } from '../../src/sandbox/availability/availability.js';
 import { seedDemo } from '../../src/sandbox/connections.js';
+import { createEventLog } from '../../src/sandbox/events/log.js';
 import { createCustomer } from '../../src/sandbox/customers.js';
 import { faultInjector } from '../../src/sandbox/faults/injector.js';
 import { FaultRegistry } from '../../src/sandbox/faults/registry.js';
@@ -67,9 +70,11 @@ export async function startSandbox(options: { seed: number }): Promise<Sandbox> 
   const store = new SandboxStore({ seed: options.seed, apps: ['my_app', 'other_app'], clock: () => SANDBOX_NOW, newId: () => ids.uuid() });
   store.addSeeder('demo', seedDemo);
   store.addSeeder('payments', seedPayments);
+  const banks = loadBanks();
+  store.addSeeder('bank availability', seedBankAvailability(banks));
   const app = sandboxApp([
     Router().use(faultInjector(new FaultRegistry({ apps: store.apps, clock: () => SANDBOX_NOW }))),
-    createBanksRouter({ banks: loadBanks() }),
+    createBanksRouter({ banks, store }),
     createEntitiesRouter({ store }),
     createCustomersRouter({ store }),
     createPaymentsRouter({ store }),
@@ -77,6 +82,7 @@ export async function startSandbox(options: { seed: number }): Promise<Sandbox> 
     ...createDataRouters({ store, resultDelayMs: NEVER_MS, refreshDelayMs: NEVER_MS }),
     createVerificationsRouter({ store }),
     createInsightsRouter({ store, resultDelayMs: NEVER_MS }),
+    createEventsRouter({ log: createEventLog({ store }) }),
   ]);
   // As the real app (src/app/create-app.ts): `a[b]=c` and `a[]=b` reach the routers as objects and arrays.
   app.set('query parser', 'extended');

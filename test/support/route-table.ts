@@ -462,6 +462,20 @@ export const ROUTES: readonly Route[] = [
     mustSee: [BAD, MISSING],
   },
 
+  // Lean's events endpoint (core-resources.yml): the sandbox's own event log.
+  {
+    method: 'GET',
+    path: '/events/v1',
+    query: {
+      page: { ...page, required: true },
+      size: { ...size('20'), required: true },
+      from: { type: { kind: 'datetime' }, valid: '2026-01-01T00:00:00Z' },
+      to: { type: { kind: 'datetime' }, valid: '2026-03-15T09:30:00+04:00' },
+      type: { type: { kind: 'enum', values: ['payment.created', 'payment.updated', 'entity.created', 'bank.availability.updated'] }, valid: 'payment.created' },
+    },
+    mustSee: [BAD, MISSING],
+  },
+
   // Last: they delete what they name.
   {
     method: 'DELETE',

@@ -29,6 +29,9 @@ export const DATA_MESSAGES = {
 } as const;
 
 export const PERMISSIONS_NOT_GRANTED = 'USER_PERMISSIONS_NOT_GRANTED';
+/** Lean's code and words for a bank that cannot serve data now (data.yml, BankIssueV2Example). */
+export const BANK_ISSUE = 'BANK_ISSUE';
+export const BANK_ISSUE_MESSAGE = 'Your bank is currently experiencing technological problems. Please try again later.';
 
 
 /**

@@ -1,10 +1,13 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { LeanError } from '../../app/errors.js';
+import { isBankAvailable } from '../../sandbox/availability/availability.js';
 import { hasPermission, reconnectIdOf } from '../../sandbox/data-access.js';
 import { holdResult } from '../../sandbox/results.js';
 import type { SandboxStore } from '../../sandbox/store/store.js';
 import type { Entity, EntityPermissions } from '../../sandbox/store/records.js';
 import {
+  BANK_ISSUE,
+  BANK_ISSUE_MESSAGE,
   DATA_MESSAGES,
   PERMISSIONS_NOT_GRANTED,
   dataErrorBody,
@@ -16,8 +19,10 @@ import {
 
 /**
  * What every data call does once its input is valid and its entity and account exist, in both
- * API versions: a session needing the user answers RECONNECT_REQUIRED, a permission the user
- * did not grant answers FAILED, otherwise the data — at once, or held back for `async`.
+ * API versions: a bank unavailable for data (Lean took it offline, or the app disabled it)
+ * answers FAILED with BANK_ISSUE, a session needing the user answers RECONNECT_REQUIRED, a
+ * permission the user did not grant answers FAILED, otherwise the data — at once, or held back
+ * for `async`.
  */
 
 export interface DataDeps {
@@ -38,6 +43,11 @@ export interface DataCall {
 export function answerData(res: Response, deps: DataDeps, call: DataCall, ok: (stamp: Stamp) => Body): void {
   const { store, resultDelayMs } = deps;
   const stamp: Stamp = { resultsId: store.newId(), meta: call.meta, timestamp: store.now().toISOString() };
+  // First: Lean refuses before it reaches the bank, so not even the session is looked at.
+  if (!isBankAvailable(store, call.app, call.entity.bank_identifier, 'data')) {
+    res.json(call.style.failed(stamp, BANK_ISSUE, BANK_ISSUE_MESSAGE));
+    return;
+  }
   const reconnectId = reconnectIdOf(store, call.app, call.entity.id);
   if (reconnectId) {
     res.json(call.style.reconnect(stamp, reconnectId));

@@ -1,4 +1,5 @@
 import { LeanError } from '../../app/errors.js';
+import { isBankAvailable, PAYMENT_BANK_ISSUE } from '../availability/availability.js';
 import type { SandboxStore } from '../store/store.js';
 import { getDestination } from './destinations.js';
 import { paymentErrors } from './errors.js';
@@ -49,7 +50,10 @@ export function simulatePayment(store: SandboxStore, app: string, appId: string,
   const existing = input.payment_source_id === undefined ? undefined : getSource(store, app, intent.customer_id, input.payment_source_id);
   const { source, added } = withBeneficiary(store, existing ?? buildSource(store, app, appId, { customer_id: intent.customer_id }), destination.id);
 
-  const status = input.status ?? 'PENDING_WITH_BANK';
+  // A bank Lean took offline (or the app disabled) for payments cannot take the transfer: the
+  // payment exists, as the customer did try, and fails at once with Lean's BANK_ISSUE.
+  const bankDown = !isBankAvailable(store, app, source.bank_identifier, 'payments');
+  const status = bankDown ? 'FAILED' : (input.status ?? 'PENDING_WITH_BANK');
   const now = store.now().toISOString();
   const account = source.accounts[0]!;
   const payment: PaymentRecord = {
@@ -68,6 +72,7 @@ export function simulatePayment(store: SandboxStore, app: string, appId: string,
     customer_id: intent.customer_id,
     payment_destination_id: destination.id,
     updated_at: now,
+    ...(bankDown ? { failure_reason: PAYMENT_BANK_ISSUE.code } : {}),
   };
 
   commitSource(store, app, source, existing === undefined, added);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../../app/routing.js';
 import { signWebhook } from '../../webhook-signature.js';
-import type { SandboxEvent, SandboxStore } from '../store/store.js';
+import { isStamped } from '../events/log.js';
+import type { SandboxEvent } from '../store/store.js';
 import { DeliveryLog, snapshot, type WebhookDelivery } from './delivery-log.js';
 import { webhookBody } from './envelope.js';
 import { postWebhook } from './post.js';
@@ -17,14 +18,20 @@ export const MAX_IN_FLIGHT_PER_RECEIVER = 4;
 /** Deliveries not yet finished (queued, sending or awaiting a retry) per receiver; past it the oldest waiting one is dropped. */
 export const MAX_PENDING_PER_RECEIVER = 1000;
 
+/** What the dispatcher listens to (a SandboxStore or an EventLog). */
+export interface EventSource {
+  on(name: 'event', listener: (event: SandboxEvent) => void): unknown;
+  off(name: 'event', listener: (event: SandboxEvent) => void): unknown;
+}
+
 export interface WebhookApp {
   name: string;
   webhookSecret: string;
 }
 
 export interface WebhookDispatcherOptions {
-  /** Its `event`s become webhooks. */
-  store: Pick<SandboxStore, 'on' | 'off'>;
+  /** Its `event`s become webhooks: the store, or the event log that stamps the store's events. */
+  store: EventSource;
   /** The apps that receive webhooks; events of any other app are ignored. */
   apps: readonly WebhookApp[];
   /** Each app's configured URL (null: webhooks off), read before every attempt; `setUrl` overrides it. Default: none. */
@@ -147,8 +154,9 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     if (url === null) return;
     const origin = new URL(url).origin;
     makeRoom(origin);
-    const eventId = newEventId();
-    const body = webhookBody(event, eventId, clock());
+    // An event the event log stamped keeps its id and time, so GET /events/v1 shows the webhook's.
+    const eventId = isStamped(event) ? event.event_id : newEventId();
+    const body = webhookBody(event, eventId, isStamped(event) ? event.created_at : clock());
     const delivery = log.add({
       event_id: eventId,
       app: event.app,
