@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Clock } from '../app/routing.js';
 import { createBanksRouter, loadBanks } from '../lean/banks.js';
+import { createConsentsRouter } from '../lean/consents/router.js';
 import { createCustomersRouter } from '../lean/customers/router.js';
 import { createEntitiesRouter } from '../lean/entities/router.js';
 import { createDataRouters, DEFAULT_DATA_DELAY_MS } from '../lean/data/index.js';
@@ -10,6 +11,7 @@ import { createVerificationsRouter } from '../lean/verifications/router.js';
 import type { LeanPki } from '../pki/lean-pki.js';
 import { seedDemo } from '../sandbox/connections.js';
 import { createConnectionsAdminRouter } from '../sandbox/connections-admin.js';
+import { createConsentsAdminRouter } from '../sandbox/consents-admin.js';
 import { createPaymentsAdminRouter } from '../sandbox/payments-admin.js';
 import { seedPayments } from '../sandbox/payments/seed.js';
 import { createFaultsAdminRouter } from '../sandbox/faults/admin-router.js';
@@ -62,6 +64,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     self: options.self,
   });
   const faults = new FaultRegistry({ apps: appNames, clock });
+  // Lean shows the application id (= the app token) on payment sources, consents and AoF payments.
+  const appIdOf = (name: string) => pki.apps.find((app) => app.name === name)?.appToken ?? name;
 
   return {
     store,
@@ -72,6 +76,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       createBanksRouter({ banks: loadBanks() }),
       createEntitiesRouter({ store }),
       createCustomersRouter({ store }),
+      // Before payments: its /payments/v1/:payment_id would take /payments/v1/account-on-file.
+      createConsentsRouter({ store, appIdOf }),
       createPaymentsRouter({ store }),
       ...createDataRouters({ store }),
       createVerificationsRouter({ store }),
@@ -79,8 +85,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     ],
     adminRouters: [
       createConnectionsAdminRouter({ store }),
-      // Lean shows the application id (= the app token) on payment sources.
-      createPaymentsAdminRouter({ store, appIdOf: (name) => pki.apps.find((app) => app.name === name)?.appToken ?? name }),
+      createPaymentsAdminRouter({ store, appIdOf }),
+      createConsentsAdminRouter({ store }),
       createWebhooksAdminRouter({ dispatcher: webhooks }), createFaultsAdminRouter({ registry: faults })],
     reset() {
       store.reset();
