@@ -17,7 +17,7 @@ describe('POST /consents/account-on-file', () => {
       customer_id: CUSTOMER, payment_destination_id: f.destination(), payment_description: 'd', payment_reference: 'IP-007',
       emirates_id: '784-1990-1234567-1', creditor_reference: 'INV-1',
     });
-    const res = await request(f.app).post('/consents/account-on-file').send(body).expect(200);
+    const res = await request(f.app).post('/consents/account-on-file').send(body as object).expect(200);
     expect(res.body).toMatchObject({
       application_id: APP_ID,
       customer_id: CUSTOMER,
