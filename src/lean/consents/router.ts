@@ -94,16 +94,18 @@ export function createConsentsRouter(options: ConsentsRouterOptions): Router {
       })
       .all(methodNotAllowed);
 
-    router
-      .route(`${prefix}/:consent_id/revocation`)
-      .post(jsonBody, (req, res) => {
-        const { consent_id: id } = parseInput(consentParams, req.params);
-        const body = parseInput(revocationBody, req.body);
-        revokeConsent(store, callerApp(req), id, 'CLIENT', body.reason);
-        res.json({});
-      })
-      .all(methodNotAllowed);
   }
+
+  // Only in the OpenAPI file (no recording names it unversioned).
+  router
+    .route('/consents/v1/:consent_id/revocation')
+    .post(jsonBody, (req, res) => {
+      const { consent_id: id } = parseInput(consentParams, req.params);
+      const body = parseInput(revocationBody, req.body);
+      revokeConsent(store, callerApp(req), id, 'CLIENT', body.reason);
+      res.json({});
+    })
+    .all(methodNotAllowed);
 
   for (const path of ['/payments/v1/account-on-file', '/payments/account-on-file']) {
     router
