@@ -42,7 +42,9 @@ export function createConsentsRouter(options: ConsentsRouterOptions): Router {
         const body = parseInput(createConsentBody, req.body);
         const app = callerApp(req);
         const { type: _type, ...limits } = body.control_parameters;
-        res.json(createdConsentView(createConsent(store, app, appIdOf(app), { ...body, control_parameters: limits, immediate_payment: body.immediate_payment && { amount: body.immediate_payment.amount, reference: body.immediate_payment.reference ?? null, creditor_reference: body.immediate_payment.creditor_reference ?? null } })));
+        const immediate = body.immediate_payment;
+        const immediatePayment = immediate && { amount: immediate.amount, reference: immediate.reference ?? null, creditor_reference: immediate.creditor_reference ?? null };
+        res.json(createdConsentView(createConsent(store, app, appIdOf(app), { ...body, control_parameters: limits, immediate_payment: immediatePayment })));
       })
       .all(methodNotAllowed);
   }

@@ -201,10 +201,6 @@ export function consentedAccount(store: SandboxStore, input: AuthoriseInput): No
   };
 }
 
-export function historyOf(consent: ConsentRecord): HistoryEntry[] {
-  return consent.history;
-}
-
 /** Revocation by the app (Lean's API), the customer or the bank (the admin API): AUTHORISED consents only. */
 export function revokeConsent(store: SandboxStore, app: string, id: string, by: HistoryEntry['updated_by'], reason: string | null): ConsentRecord {
   const consent = getConsent(store, app, id);
