@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Clock } from '../app/routing.js';
 import { createBanksRouter, loadBanks } from '../lean/banks.js';
+import { createConsentsRouter } from '../lean/consents/router.js';
 import { createCustomersRouter } from '../lean/customers/router.js';
 import { createEventsRouter } from '../lean/events.js';
 import { createEntitiesRouter } from '../lean/entities/router.js';
@@ -15,6 +16,7 @@ import { seedBankAvailability } from '../sandbox/availability/availability.js';
 import { seedDemo } from '../sandbox/connections.js';
 import { createEventLog, type EventLog } from '../sandbox/events/log.js';
 import { createConnectionsAdminRouter } from '../sandbox/connections-admin.js';
+import { createConsentsAdminRouter } from '../sandbox/consents-admin.js';
 import { createPaymentsAdminRouter } from '../sandbox/payments-admin.js';
 import { seedPayments } from '../sandbox/payments/seed.js';
 import { createPayoutsAdminRouter } from '../sandbox/payouts/admin-router.js';
@@ -73,6 +75,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     self: options.self,
   });
   const faults = new FaultRegistry({ apps: appNames, clock });
+  // Lean shows the application id (= the app token) on payment sources, consents and AoF payments.
+  const appIdOf = (name: string) => pki.apps.find((app) => app.name === name)?.appToken ?? name;
 
   return {
     store,
@@ -84,6 +88,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       createBanksRouter({ banks, store }),
       createEntitiesRouter({ store }),
       createCustomersRouter({ store }),
+      // Before payments: its /payments/v1/:payment_id would take /payments/v1/account-on-file.
+      createConsentsRouter({ store, appIdOf }),
       createPaymentsRouter({ store }),
       createPayoutsRouter({ store }),
       ...createDataRouters({ store }),
@@ -93,8 +99,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     ],
     adminRouters: [
       createConnectionsAdminRouter({ store }),
-      // Lean shows the application id (= the app token) on payment sources.
-      createPaymentsAdminRouter({ store, appIdOf: (name) => pki.apps.find((app) => app.name === name)?.appToken ?? name }),
+      createPaymentsAdminRouter({ store, appIdOf }),
+      createConsentsAdminRouter({ store }),
       createPayoutsAdminRouter({ store }),
       createWebhooksAdminRouter({ dispatcher: webhooks }), createFaultsAdminRouter({ registry: faults }),
       createAvailabilityAdminRouter({ store })],

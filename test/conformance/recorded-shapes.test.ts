@@ -119,6 +119,13 @@ async function buildWorld(region: Recording['region']): Promise<Vars> {
     const source = await admin(`/admin/v1/customers/${customerId}/payment-sources`);
     vars.payment_source_id = String(source.id);
     Object.assign(vars, await payoutsWorld(customerId, (source.accounts as { account_id: string }[])[0]!.account_id));
+    // An authorised consent, so lists and details carry the consented account Lean's example shows.
+    const consent = await lean('POST', '/consents/account-on-file', {
+      customer_id: customerId, destination_account_id: vars.destination_id, currency: 'AED', reference: 'CONF-AOF', purpose: 'FIS',
+      control_parameters: { period_type: 'Month', max_individual_amount: 5000, max_cumulative_amount_per_period: 500 },
+    });
+    vars.consent_id = String(consent.id);
+    await admin(`/admin/v1/consents/${vars.consent_id}/authorise`);
   }
   return vars;
 }

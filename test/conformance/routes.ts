@@ -40,6 +40,12 @@ export const SERVED = new Set([
   'GET /customers/v1/{customer_id}/payment-sources',
   'GET /customers/v1/{customer_id}/payment-sources/{payment_source_id}',
   'DELETE /customers/v1/{customer_id}/payment-sources/{payment_source_id}',
+  'POST /consents/account-on-file',
+  'GET /consents/v1',
+  'GET /consents/{consent_id}',
+  'GET /consents/{consent_id}/balance',
+  'GET /consents/{consent_id}/history',
+  'POST /payments/account-on-file',
   'POST /insights/v2/income',
   'GET /insights/v2/expenses',
   'GET /insights/v2/assets/cashflows',
@@ -69,8 +75,6 @@ export const SERVED = new Set([
 
 /** Route prefixes lean-mock does not serve yet, and the issue that brings each. */
 export const NOT_YET_SERVED: readonly { prefix: string; reason: string }[] = [
-  { prefix: '/consents/', reason: 'not yet served — issue 14 (consents)' },
-  { prefix: '/payments/account-on-file', reason: 'not yet served — issue 14 (account on file)' },
 ];
 
 /** Why a recording is left out of the walk, or null when it is replayed. */

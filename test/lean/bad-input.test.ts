@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBanksRouter, loadBanks } from '../../src/lean/banks.js';
+import { createConsentsRouter } from '../../src/lean/consents/router.js';
 import { createCustomersRouter } from '../../src/lean/customers/router.js';
 import { createDataRouters } from '../../src/lean/data/index.js';
 import { createEntitiesRouter } from '../../src/lean/entities/router.js';
@@ -67,6 +68,7 @@ describe('bad input at every Lean route', () => {
       createBanksRouter({ banks: loadBanks() }),
       createEntitiesRouter({ store }),
       createCustomersRouter({ store }),
+      createConsentsRouter({ store }),
       createPaymentsRouter({ store }),
       createPayoutsRouter({ store }),
       ...createDataRouters({ store }),

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Router } from 'express';
 import { createBanksRouter, loadBanks } from '../../src/lean/banks.js';
+import { createConsentsRouter } from '../../src/lean/consents/router.js';
 import { createCustomersRouter } from '../../src/lean/customers/router.js';
 import { createDataRouters } from '../../src/lean/data/index.js';
 import { createEntitiesRouter } from '../../src/lean/entities/router.js';
@@ -13,6 +14,7 @@ import { createVerificationsRouter } from '../../src/lean/verifications/router.j
 import { seedBankAvailability } from '../../src/sandbox/availability/availability.js';
 import { seedDemo } from '../../src/sandbox/connections.js';
 import { createEventLog } from '../../src/sandbox/events/log.js';
+import { createConsent, getConsent, moveConsent, consentedAccount } from '../../src/sandbox/consents/consents.js';
 import { createCustomer } from '../../src/sandbox/customers.js';
 import { faultInjector } from '../../src/sandbox/faults/injector.js';
 import { FaultRegistry } from '../../src/sandbox/faults/registry.js';
@@ -77,6 +79,7 @@ export async function startSandbox(options: { seed: number }): Promise<Sandbox> 
     createBanksRouter({ banks, store }),
     createEntitiesRouter({ store }),
     createCustomersRouter({ store }),
+    createConsentsRouter({ store }),
     createPaymentsRouter({ store }),
     createPayoutsRouter({ store }),
     ...createDataRouters({ store, resultDelayMs: NEVER_MS, refreshDelayMs: NEVER_MS }),
@@ -148,6 +151,7 @@ export async function realIds(sandbox: Sandbox, app: string, prepare: boolean): 
     payout_destination: unknown.uuid(),
     payout_account: unknown.uuid(),
     refund: unknown.uuid(),
+    consent: unknown.uuid(),
   };
   if (!prepare) return ids;
   // Both apps seed the same app_user_id: other_app gets one of its own to leak.
@@ -170,6 +174,13 @@ export async function realIds(sandbox: Sandbox, app: string, prepare: boolean): 
   ]);
   ids.payout = payout!.id;
   ids.payout_intent = payout!.payment_intent_id;
+  // An AUTHORISED consent that pays up to 1,000 a time, as often as asked (the fuzz makes many payments).
+  const consent = createConsent(store, app, `${app}-id`, {
+    customer_id: customer.customer_id, destination_account_id: destination.id, currency: 'AED', reference: 'FUZZ', purpose: 'GDS',
+    control_parameters: { period_type: 'Month', max_individual_amount: 1000, max_cumulative_amount: null, max_cumulative_number_of_payments: null, max_cumulative_amount_per_period: null, max_cumulative_number_of_payments_per_period: null },
+  });
+  moveConsent(store, app, getConsent(store, app, consent.consent_id), 'AUTHORISED', 'CUSTOMER', { account: consentedAccount(store, {}) });
+  ids.consent = consent.consent_id;
   const asJson = (reply: Reply) => JSON.parse(reply.text) as Record<string, unknown>;
   const held = await sandbox.send(request('GET', `/data/v2/accounts?entity_id=${entity.id}&async=true`), app);
   ids.results = String(asJson(held).results_id);

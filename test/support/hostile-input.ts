@@ -78,6 +78,15 @@ function bodyValues(field: Field, fuzz: Fuzz): readonly unknown[] {
   }
 }
 
+/**
+ * Near-miss header values (null: the header left out). Only what an HTTP client can send: no CR or
+ * LF, nothing past Latin-1; the parser trims surrounding spaces, so `' '` arrives empty. The
+ * route's own valid value comes twice, so a key is used and then reused with another body.
+ */
+function headerValues(field: Field): (string | null)[] {
+  return [null, '', ' ', '\t', 'x'.repeat(300), 'a\tb', 'caf\u00e9', '"quoted"', '%00', '../../etc', String(field.valid), String(field.valid)];
+}
+
 /** `target` names the field to break, for the mutations that break one; otherwise they pick. */
 type Mutation = (draft: Draft, fuzz: Fuzz, target?: string) => string | null;
 
@@ -232,6 +241,15 @@ const MUTATIONS: Record<string, Mutation> = {
     draft.headers['content-type'] = r.pick(['application/json', 'application/json; charset=utf-8', 'application/octet-stream']);
     return 'body of random bytes';
   },
+  headerValue: (draft, { r }, target) => {
+    const names = Object.keys(draft.route.headers ?? {}).filter((name) => target === undefined || name === target);
+    if (names.length === 0) return null;
+    const name = r.pick(names);
+    const value = r.pick(headerValues(draft.route.headers![name]!));
+    if (value === null) delete draft.headers[name];
+    else draft.headers[name] = value;
+    return `header ${name}: ${value === null ? '(none)' : JSON.stringify(value.slice(0, 40))}`;
+  },
   pathShape: (draft, { r }) => {
     const [name, reshape] = r.pick<[string, (path: string) => string]>([
       ['trailing /', (p) => `${p}/`],
@@ -262,6 +280,7 @@ function mutationMenu(route: Route): [string, string?][] {
     ...each('pathId', route.params, 4),
     ...each('queryValue', route.query, 2),
     ...each('bodyField', route.body, 2),
+    ...each('headerValue', route.headers, 2),
     ...(route.query ? QUERY_MUTATIONS : ['queryNoise', 'queryShape']).map((m): [string] => [m]),
     ...(route.body ? BODY_MUTATIONS : ['wholeBody']).map((m): [string] => [m]),
     ['pathShape'],
@@ -332,6 +351,15 @@ export function sweepDrafts(route: Route, fuzz: Fuzz, only?: 'ids'): Draft[] {
       : [...sample(r, bodyValues(field, fuzz), 4), r.pick(JSON_ANY)];
     for (const value of only ? values.slice(0, 1) : values) one(`body ${name}=${short(value)}`, (draft) => (bodyObject(draft)![name] = value));
     if (!only) one(`no body ${name}`, (draft) => delete bodyObject(draft)![name]);
+  }
+  for (const [name, field] of Object.entries(route.headers ?? {})) {
+    if (only) break;
+    for (const value of headerValues(field)) {
+      one(`header ${name}: ${value === null ? '(none)' : short(value)}`, (draft) => {
+        if (value === null) delete draft.headers[name];
+        else draft.headers[name] = value;
+      });
+    }
   }
   return drafts;
 }

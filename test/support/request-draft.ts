@@ -53,6 +53,10 @@ export function validDraft(route: Route, fuzz: Fuzz): Draft {
   const fields = route.body && Object.fromEntries(Object.entries(route.body).filter(([, f]) => take(f)).map(([n, f]) => [n, validValue(f, n, route, fuzz)]));
   const body: Body = fields ? { type: 'json', value: route.batch ? [fields] : fields } : { type: 'none' };
   const headers: Record<string, string> = route.body ? { 'content-type': 'application/json' } : {};
+  for (const [name, field] of Object.entries(route.headers ?? {})) {
+    // A fresh Idempotency-Key per request: two drafts that differ elsewhere must not meet on one key by chance.
+    if (take(field)) headers[name] = name === 'Idempotency-Key' ? fuzz.fresh() : String(field.valid);
+  }
   return { route, method: route.method, params, query, body, headers, notes: [] };
 }
 

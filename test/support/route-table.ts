@@ -1,5 +1,6 @@
 import { PURPOSE_CODES, INTENT_FILTER_STATUSES } from '../../src/lean/payments/requests.js';
 import { PAYOUT_STATUSES, REFUND_REASON_CODES, REFUND_STATUSES } from '../../src/sandbox/payouts/records.js';
+import { CONSENT_STATUSES, REVOCATION_REASONS } from '../../src/sandbox/consents/records.js';
 
 /**
  * Every route of Lean's API the sandbox serves (the routers `src/server/sandbox.ts` mounts), with
@@ -24,7 +25,8 @@ export type IdKind =
   | 'payout_intent'
   | 'payout_destination'
   | 'payout_account'
-  | 'refund';
+  | 'refund'
+  | 'consent';
 
 /** What a query or body field holds, which decides the near-miss values a fuzzer tries. */
 export type FieldKind =
@@ -62,6 +64,8 @@ export interface Route {
   body?: Readonly<Record<string, Field>>;
   /** The body is a batch, as Lean's payouts and refunds take: a JSON array of one object of these fields. */
   batch?: boolean;
+  /** Request headers the route reads (by their canonical name). */
+  headers?: Readonly<Record<string, Field>>;
   /**
    * Lean statuses the fuzz must provoke on this route at least once: proof that hostile input got
    * as far as the route's own validation and look-ups, so the test cannot pass vacuously.
@@ -315,6 +319,59 @@ export const ROUTES: readonly Route[] = [
     mustSee: [BAD, MISSING, 'UNKNOWN_REFUND', 'INVALID_STATUS_TRANSITION'],
   },
   { method: 'GET', path: '/payouts/refunds/reasons', mustSee: [] },
+  // Consents and account-on-file payments (Lean's collection spells them without /v1, its OpenAPI with).
+  ...['/consents/v1/account-on-file', '/consents/account-on-file'].map(
+    (path): Route => ({
+      method: 'POST',
+      path,
+      body: {
+        customer_id: id('customer'),
+        destination_account_id: id('destination'),
+        currency: { type: { kind: 'enum', values: ['AED'] }, valid: 'AED', required: true },
+        reference: { type: { kind: 'text' }, valid: 'FUZZ-AOF', required: true },
+        purpose: { type: { kind: 'enum', values: PURPOSE_CODES }, valid: 'GDS', required: true },
+        control_parameters: { type: { kind: 'meta' }, valid: { period_type: 'Month', max_individual_amount: '500', max_cumulative_number_of_payments: '' }, required: true },
+        government_identifier: { type: { kind: 'meta' }, valid: { type: 'EMIRATES_ID', value: '784-1990-1234567-1' } },
+        start_date_time: { type: { kind: 'datetime' }, valid: '2026-03-15T09:00:00Z' },
+        expiration_date_time: { type: { kind: 'datetime' }, valid: '2027-03-15T09:00:00+04:00' },
+        immediate_payment: { type: { kind: 'meta' }, valid: { amount: 12.5, reference: 'FIRST' } },
+      },
+      mustSee: [BAD, MISSING, 'UNKNOWN_CUSTOMER', 'UNKNOWN_PAYMENT_DESTINATION'],
+    }),
+  ),
+  {
+    method: 'GET',
+    path: '/consents/v1',
+    query: {
+      customer_id: id('customer', false),
+      status: { type: { kind: 'enum', values: CONSENT_STATUSES }, valid: 'AUTHORISED' },
+      page_number: page,
+      page_size: size('20'),
+    },
+    mustSee: [BAD, 'UNKNOWN_CUSTOMER'],
+  },
+  ...['/consents/v1', '/consents'].flatMap((prefix): Route[] => [
+    { method: 'GET', path: `${prefix}/:consent_id`, params: { consent_id: 'consent' }, mustSee: [BAD, 'UNKNOWN_CONSENT'] },
+    { method: 'GET', path: `${prefix}/:consent_id/balance`, params: { consent_id: 'consent' }, mustSee: [BAD, 'UNKNOWN_CONSENT'] },
+    { method: 'GET', path: `${prefix}/:consent_id/history`, params: { consent_id: 'consent' }, query: { page_number: page, page_size: size('10') }, mustSee: [BAD, 'UNKNOWN_CONSENT'] },
+  ]),
+  ...['/payments/v1/account-on-file', '/payments/account-on-file'].map(
+    (path): Route => ({
+      method: 'POST',
+      path,
+      // The fuzzer gives each valid request a fresh key; a sweep reuses this one to reach IDEMPOTENCY_KEY_REUSED.
+      headers: { 'Idempotency-Key': { type: { kind: 'text' }, valid: 'fuzz-reused-key', required: true } },
+      body: {
+        consent_id: id('consent'),
+        amount: { type: { kind: 'amount' }, valid: 150.25, required: true },
+        purpose: { type: { kind: 'enum', values: PURPOSE_CODES }, valid: 'GDS' },
+        risk_details: { type: { kind: 'meta' }, valid: { transaction_indicators: { channel: 'WEB' } }, required: true },
+        reference: { type: { kind: 'text' }, valid: 'FUZZ-PAY' },
+        creditor_reference: { type: { kind: 'text' }, valid: 'INV-1' },
+      },
+      mustSee: [BAD, MISSING, 'INVALID_AMOUNT', 'UNKNOWN_CONSENT', 'CONSENT_LIMIT_EXCEEDED', 'IDEMPOTENCY_KEY_REUSED'],
+    }),
+  ),
 
   // Insights v2: figures from the entity's ledger.
   {
@@ -477,6 +534,19 @@ export const ROUTES: readonly Route[] = [
   },
 
   // Last: they delete what they name.
+  // Last: they delete (or revoke) what they name.
+  {
+    method: 'POST',
+    path: '/consents/v1/:consent_id/revocation',
+    params: { consent_id: 'consent' },
+    body: {
+      reason: { type: { kind: 'enum', values: REVOCATION_REASONS }, valid: 'END_USER_REQUESTED', required: true },
+      additional_context: { type: { kind: 'text' }, valid: 'fuzz' },
+    },
+    // After the first success the consent is REVOKED: every later one answers CONSENT_NOT_AUTHORISED.
+    mustSee: [BAD, MISSING, 'UNKNOWN_CONSENT', 'CONSENT_NOT_AUTHORISED'],
+    destructive: true,
+  },
   {
     method: 'DELETE',
     path: '/customers/v1/:customer_id/payment-sources/:payment_source_id',
