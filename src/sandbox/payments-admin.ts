@@ -4,7 +4,7 @@ import { jsonBody } from '../app/error-handler.js';
 import { LeanError } from '../app/errors.js';
 import { methodNotAllowed } from '../app/routing.js';
 import { leanId, parseInput } from '../app/validation.js';
-import { paymentView, sourceView } from '../lean/payments/views.js';
+import { paymentView, sourceView } from './payments/views.js';
 import { advancePayment, simulatePayment } from './payments/payments.js';
 import { PAYMENT_STATUSES } from './payments/records.js';
 import { createSource } from './payments/sources.js';

@@ -8,6 +8,7 @@ import {
   type PaymentSchema,
   type PaymentSourceSchema,
 } from './schemas.js';
+import { paymentView as sandboxPaymentView, sourceView as sandboxSourceView } from '../../sandbox/payments/views.js';
 
 /**
  * Records → Lean's JSON. A destination has three shapes in Lean's API (its own, a customer's,
@@ -67,23 +68,8 @@ export function intentDestinationView(d: PaymentDestinationRecord): Shape<typeof
   });
 }
 
-export function paymentView(p: PaymentRecord): Shape<typeof PaymentSchema> {
-  return defined({
-    id: p.id,
-    payment_intent_id: p.payment_intent_id,
-    payment_source_id: p.payment_source_id,
-    sender_details: { ...p.sender_details },
-    recipient_details: { ...p.recipient_details },
-    amount: p.amount,
-    currency: p.currency,
-    description: p.description,
-    submission_timestamp: p.submission_timestamp,
-    initiation_timestamp: p.initiation_timestamp,
-    status: p.status,
-    bank_transaction_reference: p.bank_transaction_reference,
-    failure_reason: p.failure_reason,
-  });
-}
+/** Built in the sandbox (its admin API answers with it too), held here to Lean's schema. */
+export const paymentView: (p: PaymentRecord) => Shape<typeof PaymentSchema> = sandboxPaymentView;
 
 export function intentView(
   intent: PaymentIntentRecord,
@@ -103,15 +89,4 @@ export function intentView(
   };
 }
 
-export function sourceView(s: PaymentSourceRecord): Shape<typeof PaymentSourceSchema> {
-  return {
-    id: s.id,
-    customer_id: s.customer_id,
-    app_id: s.app_id,
-    status: s.status,
-    beneficiary_cool_off_expiry: s.beneficiary_cool_off_expiry,
-    bank_identifier: s.bank_identifier,
-    beneficiaries: s.beneficiaries.map((b) => ({ ...b })),
-    accounts: s.accounts.map((a) => ({ ...a })),
-  };
-}
+export const sourceView: (s: PaymentSourceRecord) => Shape<typeof PaymentSourceSchema> = sandboxSourceView;
