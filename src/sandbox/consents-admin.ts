@@ -1,7 +1,6 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { jsonBody } from '../app/error-handler.js';
-import { LeanError } from '../app/errors.js';
 import { methodNotAllowed } from '../app/routing.js';
 import { leanId, parseInput } from '../app/validation.js';
 import { advanceAofPayment, makePayment } from './consents/aof-payments.js';
@@ -10,6 +9,7 @@ import { consentErrors } from './consents/errors.js';
 import { AOF_PAYMENT_STATUSES, REVOCATION_REASONS } from './consents/records.js';
 import { aofPaymentView, consentView } from './consents/views.js';
 import type { SandboxStore } from './store/store.js';
+import { adminAppOf, appField } from './admin-app.js';
 
 /**
  * The admin API's consent controls: what the customer does in the LinkSDK (authorise or reject),
@@ -17,7 +17,6 @@ import type { SandboxStore } from './store/store.js';
  * to an AoF payment (advance) — each with the history entry and webhooks Lean would send.
  */
 
-const appField = { app: z.string().min(1).max(128).optional() };
 const appOnly = z.object(appField);
 const authoriseBody = z.object({ ...appField, bank_identifier: z.string().min(1).max(64).optional(), holder_name: z.string().optional() });
 const revokeBody = z.object({ ...appField, reason: z.string().pipe(z.enum(REVOCATION_REASONS)).optional(), by: z.enum(['CUSTOMER', 'BANK']).optional() });
@@ -31,11 +30,7 @@ const consentParams = z.object({ consent_id: leanId });
 
 export function createConsentsAdminRouter(options: { store: SandboxStore }): Router {
   const { store } = options;
-  const appOf = (req: Request, bodyApp: string | undefined): string => {
-    const app = bodyApp ?? parseInput(appOnly, req.query).app ?? store.apps[0];
-    if (app === undefined || !store.apps.includes(app)) throw LeanError.invalidParameter('app', app ?? null);
-    return app;
-  };
+  const appOf = adminAppOf(store);
   const view = (app: string, id: string) => consentView(getConsent(store, app, id), paymentsOf(store, app, id), store.now());
 
   const router = Router();

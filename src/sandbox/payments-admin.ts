@@ -1,7 +1,6 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { jsonBody } from '../app/error-handler.js';
-import { LeanError } from '../app/errors.js';
 import { methodNotAllowed } from '../app/routing.js';
 import { leanId, parseInput } from '../app/validation.js';
 import { paymentView, sourceView } from './payments/views.js';
@@ -9,6 +8,7 @@ import { advancePayment, simulatePayment } from './payments/payments.js';
 import { PAYMENT_STATUSES } from './payments/records.js';
 import { createSource } from './payments/sources.js';
 import type { SandboxStore } from './store/store.js';
+import { adminAppOf, appField } from './admin-app.js';
 
 export interface PaymentsAdminOptions {
   store: SandboxStore;
@@ -16,7 +16,6 @@ export interface PaymentsAdminOptions {
   appIdOf?: (app: string) => string;
 }
 
-const appField = { app: z.string().min(1).max(128).optional() };
 
 const simulatePaymentBody = z.object({
   ...appField,
@@ -38,7 +37,6 @@ const createSourceBody = z.object({
   payment_destination_id: leanId.optional(),
 });
 
-const appQuery = z.object(appField);
 
 /**
  * The admin API's payments controls (plain HTTP, mounted in the admin app): what a customer does
@@ -50,11 +48,7 @@ export function createPaymentsAdminRouter(options: PaymentsAdminOptions): Router
   const { store } = options;
   const appIdOf = options.appIdOf ?? ((app: string) => app);
 
-  const appOf = (req: Request, bodyApp: string | undefined): string => {
-    const app = bodyApp ?? parseInput(appQuery, req.query).app ?? store.apps[0];
-    if (app === undefined || !store.apps.includes(app)) throw LeanError.invalidParameter('app', app ?? null);
-    return app;
-  };
+  const appOf = adminAppOf(store);
 
   const router = Router();
   router

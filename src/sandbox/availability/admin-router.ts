@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { jsonBody } from '../../app/error-handler.js';
 import { LeanError } from '../../app/errors.js';
@@ -7,13 +7,12 @@ import { parseInput } from '../../app/validation.js';
 import type { SandboxStore } from '../store/store.js';
 import { bankAvailability, setBankAvailability, unknownBank } from './availability.js';
 import { SCOPES, type AvailabilityChange } from './records.js';
+import { adminAppOf, appField } from '../admin-app.js';
 
-const appField = { app: z.string().min(1).max(128).optional() };
 const switches = z.strictObject({ payments: z.boolean().optional(), data: z.boolean().optional() });
 // Strict: a misspelt flag (`actve`, `payment`) is refused rather than silently ignored.
 const changeBody = z.strictObject({ ...appField, active: switches.optional(), enabled: switches.optional() });
 const identifierParam = z.object({ identifier: z.string().regex(/^[A-Z0-9_]{1,64}$/) });
-const appQuery = z.object(appField);
 
 /**
  * `GET|POST /admin/v1/banks/{identifier}/availability`: what Lean (an outage: `active`) or the
@@ -23,11 +22,7 @@ const appQuery = z.object(appField);
 export function createAvailabilityAdminRouter(options: { store: SandboxStore }): Router {
   const { store } = options;
 
-  const appOf = (req: Request, bodyApp: string | undefined): string => {
-    const app = bodyApp ?? parseInput(appQuery, req.query).app ?? store.apps[0];
-    if (app === undefined || !store.apps.includes(app)) throw LeanError.invalidParameter('app', app ?? null);
-    return app;
-  };
+  const appOf = adminAppOf(store);
 
   const router = Router();
   router

@@ -1,7 +1,6 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { jsonBody } from '../../app/error-handler.js';
-import { LeanError } from '../../app/errors.js';
 import { methodNotAllowed } from '../../app/routing.js';
 import { leanId, parseInput } from '../../app/validation.js';
 import type { SandboxStore } from '../store/store.js';
@@ -9,8 +8,8 @@ import { advancePayout } from './payouts.js';
 import { PAYOUT_FAILURE_CODES, PAYOUT_STATUSES } from './records.js';
 import { moveRefunds } from './refunds.js';
 import { payoutView, refundListItemView } from './views.js';
+import { adminAppOf, appField } from '../admin-app.js';
 
-const appField = { app: z.string().min(1).max(128).optional() };
 
 const advancePayoutBody = z.object({
   ...appField,
@@ -21,7 +20,6 @@ const advancePayoutBody = z.object({
 
 const advanceRefundBody = z.object({ ...appField, status: z.string().pipe(z.enum(['COMPLETED', 'FAILED'])) });
 
-const appQuery = z.object(appField);
 
 /** Who the bank's answer to a refund is recorded as (Lean's `actioned_by` stays the checker's). */
 const BANK = null;
@@ -33,11 +31,7 @@ const BANK = null;
  */
 export function createPayoutsAdminRouter(options: { store: SandboxStore }): Router {
   const { store } = options;
-  const appOf = (req: Request, bodyApp: string | undefined): string => {
-    const app = bodyApp ?? parseInput(appQuery, req.query).app ?? store.apps[0];
-    if (app === undefined || !store.apps.includes(app)) throw LeanError.invalidParameter('app', app ?? null);
-    return app;
-  };
+  const appOf = adminAppOf(store);
 
   const router = Router();
   router
