@@ -134,7 +134,8 @@ function checkPaymentIban(path: string, iban: string): void {
   try {
     validateIban(iban);
   } catch (error) {
-    throw new ScenarioError(path, error instanceof LeanError ? error.message.replace(/\.$/, '') : 'not an IBAN');
+    const reason = error instanceof LeanError ? /\(([^)]*)\)/.exec(error.message)?.[1] : undefined;
+    throw new ScenarioError(path, `not a valid IBAN${reason ? ` (${reason})` : ''}`);
   }
   if (!iban.startsWith('AE')) throw new ScenarioError(path, "Lean's payments are available in the UAE only: expected an AE IBAN");
 }
