@@ -184,3 +184,22 @@ describe('a scenario mutated at a random path', () => {
     expect(refused).toBeGreaterThan(100);
   }, 120_000);
 });
+
+describe('fault headers (what scenario overrides arm)', () => {
+  it('POST /admin/v1/faults sends the headers it names, and refuses framing headers and unprintable ones, arming nothing', async () => {
+    const post = (fault: unknown) => admin('/admin/v1/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+    const hostile = [
+      { 'content-length': '0' }, { 'Transfer-Encoding': 'chunked' }, { connection: 'close' }, { 'bad name': 'x' }, { 'x-a': 'one\r\nx-injected: two' },
+      { 'x-a': 'é' }, { '': 'x' }, { 'x-a': 'y'.repeat(1025) }, { ['x'.repeat(65)]: 'y' },
+    ];
+    for (const headers of hostile) {
+      const res = await post({ match: { path: '/banks/v1' }, fault: { status: 503, headers } });
+      expect(res.status, JSON.stringify(headers)).toBe(400);
+    }
+    expect((await post({ match: { path: '/banks/v1' }, fault: { delay_ms: 1, headers: { 'x-a': 'b' } } })).status).toBe(400);
+    expect(mock.lean.faults.list().filter((fault) => fault.match.path === '/banks/v1' && fault.fault.headers)).toEqual([]);
+    expect((await post({ match: { path: '/banks/v1' }, fault: { status: 429, headers: { 'Retry-After': '9' } } })).status).toBe(201);
+    const reply = await mock.fetch('/banks/v1', { headers: mock.headers() });
+    expect([reply.status, reply.headers.get('retry-after')]).toEqual([429, '9']);
+  });
+});
