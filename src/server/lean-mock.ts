@@ -16,7 +16,7 @@ import { createLeanPki, type LeanPki } from '../pki/lean-pki.js';
 import type { RevocationIssuer } from '../pki/serial.js';
 import { createAdminApp } from '../sandbox/admin.js';
 import type { FaultRegistry } from '../sandbox/faults/registry.js';
-import type { ScenarioController } from '../sandbox/scenarios/controller.js';
+import type { ScenarioControls } from '../sandbox/scenarios/controller.js';
 import { resolveScenario } from '../sandbox/scenarios/load.js';
 import type { ScenarioInput } from '../sandbox/scenarios/schema.js';
 import type { SandboxStore } from '../sandbox/store/store.js';
@@ -75,7 +75,7 @@ export interface LeanMock {
   /** Injected failures: `mock.faults.add(…)`. */
   readonly faults: FaultRegistry;
   /** The active scenario: `mock.scenarios.load(…)` replaces it, `mock.scenarios.state()` shows what it created. */
-  readonly scenarios: ScenarioController;
+  readonly scenarios: ScenarioControls;
   /**
    * Revokes a certificate (by serial) for every new connection, on the CRL of the CA that issued
    * it. `issuer` is needed only for a certificate the PKI did not issue itself (e.g. one a test

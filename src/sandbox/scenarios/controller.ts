@@ -24,6 +24,16 @@ export interface ScenarioState {
   override_fault_ids: string[];
 }
 
+/** What a mock's user steers (`mock.scenarios`): the seeding and arming stay the sandbox's. */
+export interface ScenarioControls {
+  /** Replaces the active scenario (null: none), back to the seeded state plus it; throws a ScenarioError, changing nothing, for a bad one. */
+  load(input: unknown): ScenarioState;
+  /** The active scenario and what it created (`GET /admin/v1/scenarios`). */
+  state(): ScenarioState;
+  /** Checks a scenario against this sandbox without applying it. */
+  check(input: unknown): Scenario;
+}
+
 /** Collections whose keys are record ids a scenario may name. */
 const ID_COLLECTIONS = [
   COLLECTIONS.customers,
@@ -34,7 +44,7 @@ const ID_COLLECTIONS = [
   PAYMENT_COLLECTIONS.destinations,
 ];
 
-export class ScenarioController {
+export class ScenarioController implements ScenarioControls {
   private active: Scenario | null = null;
   private created: ScenarioSummary | null = null;
   private written = new Set<string>();
