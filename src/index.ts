@@ -46,6 +46,7 @@ export { signWebhook, verifyWebhookSignature } from './webhook-signature.js';
 export type { WebhookDelivery, DeliveryAttempt } from './sandbox/webhooks/delivery-log.js';
 export type { WebhookDispatcher } from './sandbox/webhooks/dispatcher.js';
 export type { SandboxStore, SandboxEvent } from './sandbox/store/store.js';
+export { ScenarioError, type ScenarioInput, type ScenarioState, type ScenarioSummary } from './sandbox/scenarios/public.js';
 
 export { diagnose, renderHuman, summaryLine, DOCTOR_CHECKS, DoctorInputError } from './doctor/index.js';
 export type {

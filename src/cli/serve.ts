@@ -5,6 +5,7 @@ import { readPkiFolder } from '../pki/folder.js';
 import { SECRET_MODE, writeFileSafely } from '../pki/safe-files.js';
 import { defaultApp, type LeanPki } from '../pki/lean-pki.js';
 import type { PkiManifest } from '../pki/manifest.js';
+import type { ScenarioInput } from '../sandbox/scenarios/schema.js';
 import { startLeanMock } from '../server/lean-mock.js';
 import { UsageError, type CliIo } from './io.js';
 
@@ -25,6 +26,7 @@ interface ServeFlags {
   asOf?: string;
   webhookUrl?: string;
   writeEnv?: string;
+  scenario?: string;
   json: boolean;
 }
 
@@ -46,6 +48,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--seed <n>', 'seed of the sandbox data (same seed, same data)', '1')
     .option('--as-of <date>', 'the day seeded data runs up to, YYYY-MM-DD (default: today, UTC)')
     .option('--webhook-url <url>', "where every app's webhooks are POSTed (http or https)")
+    .option('--scenario <file>', 'preload customers, accounts, transactions and canned replies (JSON or YAML), again after every reset')
     .option('--json', 'print the ready line as one JSON object', false)
     // Not --env-file: Node 20 claims that flag anywhere on its command line, even after the script.
     .option('--write-env <path>', 'also write the URL, credentials and certificate paths as KEY=value lines (mode 0600)')
@@ -63,6 +66,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         throw new UsageError(`--webhook-url must be an http or https URL, not "${flags.webhookUrl}"`);
       }
 
+      const scenario = flags.scenario === undefined ? undefined : await readScenarioFlag(resolve(io.cwd, flags.scenario));
       const { pki, dir, manifest } = await obtainPki(flags, io);
       const mock = await startLeanMock({
         pki,
@@ -77,7 +81,9 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         seed,
         asOf: flags.asOf,
         webhookUrl: flags.webhookUrl,
+        scenario: scenario as ScenarioInput | undefined,
       }).catch((error: NodeJS.ErrnoException & { port?: number }) => {
+        if (error.name === 'ScenarioError') throw new UsageError(`--scenario ${flags.scenario}: ${error.message}`);
         if (error.code === 'EADDRINUSE') throw new Error(`port ${error.port ?? port} is in use (use --port 0 for an ephemeral port)`);
         if (error.code === 'EADDRNOTAVAIL') throw new Error(`cannot listen on ${flags.host}: no such local address`);
         if (error.code === 'EACCES') throw new Error(`not allowed to listen on port ${error.port ?? port}`);
@@ -139,6 +145,17 @@ function envFileText(mock: { url: string; adminUrl: string | null }, dir: string
     LEAN_P12_PASSWORD: manifest.p12_password,
   };
   return Object.entries(values).map(([key, value]) => `${key}=${value}`).join('\n') + '\n';
+}
+
+/** The scenario file's content; a file or syntax problem is a usage error (exit 2), one line. */
+async function readScenarioFlag(path: string): Promise<unknown> {
+  const { readScenarioFile } = await import('../sandbox/scenarios/load.js');
+  try {
+    return await readScenarioFile(path);
+  } catch (error) {
+    const { message, detail } = error as Error & { detail?: string };
+    throw new UsageError(detail === undefined ? message : `--scenario ${path}: ${detail}`);
+  }
 }
 
 function parsePort(flag: string, value: string): number {

@@ -6,6 +6,7 @@ import { methodNotAllowed, type Clock } from '../app/routing.js';
 import { refuseCrossSiteWrites, refuseForeignHosts } from './admin-guards.js';
 import type { Journal } from '../gateway/journal.js';
 import { REVOCATION_ISSUERS, RevocationRefusal, type RevocationIssuer } from '../pki/serial.js';
+import { SCENARIOS_PATH } from './scenarios/admin-router.js';
 
 /** What the admin API steers; the composition root provides it. */
 export interface AdminControls {
@@ -41,7 +42,9 @@ export function createAdminApp(controls: AdminControls): Express {
   app.disable('x-powered-by');
   app.use(refuseForeignHosts);
   app.use(refuseCrossSiteWrites);
-  app.use(express.json({ limit: '16kb' }));
+  const smallJson = express.json({ limit: '16kb' });
+  // A scenario is the one large admin body (JSON or YAML): its router reads its own.
+  app.use((req, res, next) => (req.path === SCENARIOS_PATH ? next() : smallJson(req, res, next)));
 
   const parseList = (query: unknown) => {
     const parsed = listQuery.safeParse(query);

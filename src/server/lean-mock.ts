@@ -16,6 +16,9 @@ import { createLeanPki, type LeanPki } from '../pki/lean-pki.js';
 import type { RevocationIssuer } from '../pki/serial.js';
 import { createAdminApp } from '../sandbox/admin.js';
 import type { FaultRegistry } from '../sandbox/faults/registry.js';
+import type { ScenarioControls } from '../sandbox/scenarios/controller.js';
+import { resolveScenario } from '../sandbox/scenarios/load.js';
+import type { ScenarioInput } from '../sandbox/scenarios/schema.js';
 import type { SandboxStore } from '../sandbox/store/store.js';
 import type { WebhookDispatcher } from '../sandbox/webhooks/dispatcher.js';
 import { createRevocations } from './revocations.js';
@@ -49,6 +52,12 @@ export interface LeanMockOptions {
   /** Handshakes and requests kept by the journal (each). Default 1000. */
   journalCapacity?: number;
   clock?: Clock;
+  /**
+   * Customers, accounts, balances, transactions, payment sources and destinations and canned
+   * replies to preload, applied on start and after every reset: the object, or a JSON/YAML file's
+   * path. A bad one rejects with a `ScenarioError` naming its JSON path, before anything listens.
+   */
+  scenario?: ScenarioInput | string;
 }
 
 export interface LeanMock {
@@ -65,6 +74,8 @@ export interface LeanMock {
   readonly webhooks: WebhookDispatcher;
   /** Injected failures: `mock.faults.add(…)`. */
   readonly faults: FaultRegistry;
+  /** The active scenario: `mock.scenarios.load(…)` replaces it, `mock.scenarios.state()` shows what it created. */
+  readonly scenarios: ScenarioControls;
   /**
    * Revokes a certificate (by serial) for every new connection, on the CRL of the CA that issued
    * it. `issuer` is needed only for a certificate the PKI did not issue itself (e.g. one a test
@@ -89,6 +100,7 @@ export interface LeanMock {
  * await mock.close();
  */
 export async function startLeanMock(options: LeanMockOptions = {}): Promise<LeanMock> {
+  const scenario = options.scenario === undefined ? undefined : await resolveScenario(options.scenario);
   const pki = options.pki ?? (await createLeanPki());
   const clock = options.clock ?? systemClock;
   const mtls = options.mtls ?? true;
@@ -107,6 +119,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     webhookUrl: options.webhookUrl,
     webhookTimeScale: options.webhookTimeScale,
     self: () => ({ ports: ownPorts, hosts: ownHosts }),
+    scenario,
   });
 
   // The inspector lives on the admin port: without one, nothing is captured for it.
@@ -218,6 +231,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     store: sandbox.store,
     webhooks: sandbox.webhooks,
     faults: sandbox.faults,
+    scenarios: sandbox.scenarios,
     revoke,
     reset,
     connections: () => new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),

@@ -23,6 +23,8 @@ import { createPayoutsAdminRouter } from '../sandbox/payouts/admin-router.js';
 import { createFaultsAdminRouter } from '../sandbox/faults/admin-router.js';
 import { faultInjector } from '../sandbox/faults/injector.js';
 import { FaultRegistry } from '../sandbox/faults/registry.js';
+import { createScenariosAdminRouter } from '../sandbox/scenarios/admin-router.js';
+import { ScenarioController } from '../sandbox/scenarios/controller.js';
 import { SandboxStore } from '../sandbox/store/store.js';
 import { createWebhooksAdminRouter } from '../sandbox/webhooks/admin-router.js';
 import { createWebhookDispatcher, type WebhookDispatcher } from '../sandbox/webhooks/dispatcher.js';
@@ -40,6 +42,8 @@ export interface SandboxOptions {
   webhookTimeScale?: number;
   /** Where the mock listens: webhook URLs pointing there are refused. */
   self?: () => SelfAddresses;
+  /** A scenario (already read from its file) applied on start and after every reset; a bad one throws a ScenarioError. */
+  scenario?: unknown;
 }
 
 /** The Lean products behind the gate and the admin endpoints that steer them, over one store. */
@@ -49,6 +53,8 @@ export interface Sandbox {
   /** Every event, stamped once: the webhooks and `GET /events/v1` both read it. */
   readonly events: EventLog;
   readonly faults: FaultRegistry;
+  /** The active scenario: `scenarios.load(…)`, `scenarios.state()`. */
+  readonly scenarios: ScenarioController;
   /** Lean's API, mounted after authentication (faults first, so they can hit any route). */
   readonly apiRouters: Router[];
   readonly adminRouters: Router[];
@@ -77,12 +83,18 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const faults = new FaultRegistry({ apps: appNames, clock });
   // Lean shows the application id (= the app token) on payment sources, consents and AoF payments.
   const appIdOf = (name: string) => pki.apps.find((app) => app.name === name)?.appToken ?? name;
+  // Last: a scenario is written over everything seeded before it.
+  const scenarios = new ScenarioController(store, faults, appIdOf);
+  if (options.scenario !== undefined) scenarios.preload(options.scenario);
+  store.addSeeder('scenario', scenarios.seeder);
+  scenarios.armOverrides();
 
   return {
     store,
     webhooks,
     events,
     faults,
+    scenarios,
     apiRouters: [
       Router().use(faultInjector(faults)),
       createBanksRouter({ banks, store }),
@@ -103,12 +115,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       createConsentsAdminRouter({ store }),
       createPayoutsAdminRouter({ store }),
       createWebhooksAdminRouter({ dispatcher: webhooks }), createFaultsAdminRouter({ registry: faults }),
-      createAvailabilityAdminRouter({ store })],
+      createAvailabilityAdminRouter({ store }),
+      createScenariosAdminRouter({ scenarios })],
     reset() {
       store.reset();
       webhooks.clear();
       events.clear();
       faults.clear();
+      scenarios.armOverrides();
     },
     close() {
       webhooks.close();

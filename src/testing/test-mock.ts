@@ -23,6 +23,7 @@ export interface TestMockOptions
     | 'webhookUrl'
     | 'webhookTimeScale'
     | 'journalCapacity'
+    | 'scenario'
   > {
   /** Serve with this PKI (e.g. one built in a global setup and shared by every suite). */
   pki?: LeanPki;

@@ -64,6 +64,7 @@ function apply(fault: Fault, req: Request, res: Response, next: (error?: unknown
     return;
   }
   const status = action.status!;
+  if (action.headers) res.set(action.headers);
   // Lean's data API puts a results_id first in its errors, a 500 included.
   const resultsId = requestPath(req.originalUrl).startsWith('/data/') ? { results_id: randomUUID() } : {};
   res.status(status).json(action.body ?? { ...resultsId, ...defaultFaultBody(status, clock()) });

@@ -23,6 +23,8 @@ export interface FaultRequest {
 interface Entry {
   fault: Fault;
   pattern: RegExp;
+  /** Consulted only when no other fault matches (a scenario's canned replies: a test's own override wins). */
+  fallback: boolean;
 }
 
 export const UNKNOWN_FAULT = (): LeanError => new LeanError('UNKNOWN_FAULT', 404, 'No active fault has this id.');
@@ -46,7 +48,7 @@ export class FaultRegistry {
   }
 
   /** Validates and arms a fault; throws Lean's INVALID_PARAMETERS / MISSING_PARAMETERS naming the field. */
-  add(input: FaultSpecInput): Fault {
+  add(input: FaultSpecInput, options: { fallback?: boolean } = {}): Fault {
     const spec = parseFaultSpec(input);
     if (spec.match.app !== undefined && this.apps && !this.apps.includes(spec.match.app)) {
       throw LeanError.invalidParameter('match.app', spec.match.app);
@@ -59,7 +61,7 @@ export class FaultRegistry {
       fault: spec.fault,
       created_at: this.clock().toISOString(),
     };
-    this.entries.set(fault.id, { fault, pattern: compilePathPattern(fault.match.path) });
+    this.entries.set(fault.id, { fault, pattern: compilePathPattern(fault.match.path), fallback: options.fallback ?? false });
     return copy(fault);
   }
 
@@ -84,7 +86,12 @@ export class FaultRegistry {
 
   /** Uses up one request's worth of the first fault matching `request`, if any, and returns it. */
   take(request: FaultRequest): Fault | undefined {
-    for (const [id, { fault, pattern }] of this.entries) {
+    return this.takeFrom(request, false) ?? this.takeFrom(request, true);
+  }
+
+  private takeFrom(request: FaultRequest, fallbacks: boolean): Fault | undefined {
+    for (const [id, { fault, pattern, fallback }] of this.entries) {
+      if (fallback !== fallbacks) continue;
       if (fault.match.method !== null && fault.match.method !== request.method) continue;
       if (fault.match.app !== null && fault.match.app !== request.app) continue;
       if (!pattern.test(request.path)) continue;

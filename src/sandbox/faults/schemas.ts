@@ -29,6 +29,8 @@ const actionSchema = z
     delay_ms: z.number().int().min(0).max(MAX_FAULT_DELAY_MS).optional(),
     reset: z.literal(true).optional(),
     malformed: z.literal(true).optional(),
+    /** Extra headers on a canned reply (e.g. `retry-after` on a 429). */
+    headers: z.record(z.string(), z.string()).optional(),
   })
   .superRefine((action, ctx) => {
     const endings = (['status', 'reset', 'malformed'] as const).filter((key) => action[key] !== undefined);
@@ -38,10 +40,23 @@ const actionSchema = z
       ctx.addIssue({ code: 'custom', path: ['body'], message: 'needs a status' });
     } else if (action.status !== undefined && action.status < 400 && action.body === undefined) {
       ctx.addIssue({ code: 'custom', path: ['body'], message: 'a status below 400 needs the body to answer with' });
+    } else if (action.headers !== undefined && action.status === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['headers'], message: 'needs a status' });
+    } else if (action.headers !== undefined && Object.entries(action.headers).some(([name, value]) => !safeHeader(name, value))) {
+      ctx.addIssue({ code: 'custom', path: ['headers'], message: 'header names must be tokens, values printable, and framing headers are the server\'s' });
     } else if (endings.length === 0 && action.delay_ms === undefined) {
       ctx.addIssue({ code: 'custom', path: [], message: 'one of status, delay_ms, reset or malformed is required' });
     }
   });
+
+/** Headers that decide how the reply is framed or the connection kept: never a fault's to set. */
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'trailer', 'te']);
+
+function safeHeader(name: string, value: string): boolean {
+  return (
+    /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/.test(name) && !FRAMING_HEADERS.has(name.toLowerCase()) && /^[\t\x20-\x7e]{0,1024}$/.test(value)
+  );
+}
 
 /** `POST /admin/v1/faults`'s body. */
 export const FaultSpecSchema = z.object({
@@ -58,7 +73,7 @@ export type FaultAction = FaultSpec['fault'];
 const KNOWN_KEYS = {
   '': ['match', 'count', 'fault'],
   match: ['method', 'path', 'app'],
-  fault: ['status', 'body', 'delay_ms', 'reset', 'malformed'],
+  fault: ['status', 'body', 'delay_ms', 'reset', 'malformed', 'headers'],
 } as const;
 
 /**
@@ -89,6 +104,7 @@ export const FaultSchema = z.strictObject({
     delay_ms: z.number().int().optional(),
     reset: z.literal(true).optional(),
     malformed: z.literal(true).optional(),
+    headers: z.record(z.string(), z.string()).optional(),
   }),
   created_at: z.iso.datetime(),
 });
