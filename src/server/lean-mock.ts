@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { Router } from 'express';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTokenAuthority } from '../app/auth/tokens.js';
@@ -49,6 +50,10 @@ export interface LeanMockOptions {
   /** Handshakes and requests kept by the journal (each). Default 1000. */
   journalCapacity?: number;
   clock?: Clock;
+  /** A folder of exchanges from `lean-mock record`: matching requests are answered from it, the rest by the sandbox. */
+  replay?: string;
+  /** Record mode (src/record): this router answers every authenticated request in place of the sandbox's. */
+  forward?: Router;
 }
 
 export interface LeanMock {
@@ -90,6 +95,8 @@ export interface LeanMock {
  */
 export async function startLeanMock(options: LeanMockOptions = {}): Promise<LeanMock> {
   const pki = options.pki ?? (await createLeanPki());
+  // Loaded lazily: a plain `serve` never pays for it. A bad folder refuses to start, naming the file.
+  const replay = options.replay === undefined ? null : await import('../replay/index.js').then(async (m) => m.createReplayRouter(await m.loadReplayFolder(options.replay!)));
   const clock = options.clock ?? systemClock;
   const mtls = options.mtls ?? true;
   const journal = new Journal({ capacity: options.journalCapacity, clock });
@@ -120,7 +127,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     tokens,
     clock,
     publicRouters: [createOAuthRouter({ tokens })],
-    routers: sandbox.apiRouters,
+    routers: options.forward ? [options.forward] : replay ? [replay, ...sandbox.apiRouters] : sandbox.apiRouters,
   });
 
   const contextFor = (req: IncomingMessage, connection: Connection): RequestContext => ({
