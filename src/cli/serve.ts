@@ -25,6 +25,7 @@ interface ServeFlags {
   asOf?: string;
   webhookUrl?: string;
   writeEnv?: string;
+  replay?: string;
   json: boolean;
 }
 
@@ -46,6 +47,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--seed <n>', 'seed of the sandbox data (same seed, same data)', '1')
     .option('--as-of <date>', 'the day seeded data runs up to, YYYY-MM-DD (default: today, UTC)')
     .option('--webhook-url <url>', "where every app's webhooks are POSTed (http or https)")
+    .option('--replay <dir>', 'answer requests matching exchanges recorded by "lean-mock record" from DIR; the rest from the sandbox')
     .option('--json', 'print the ready line as one JSON object', false)
     // Not --env-file: Node 20 claims that flag anywhere on its command line, even after the script.
     .option('--write-env <path>', 'also write the URL, credentials and certificate paths as KEY=value lines (mode 0600)')
@@ -77,7 +79,9 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         seed,
         asOf: flags.asOf,
         webhookUrl: flags.webhookUrl,
+        ...(flags.replay !== undefined ? { replay: resolve(io.cwd, flags.replay) } : {}),
       }).catch((error: NodeJS.ErrnoException & { port?: number }) => {
+        if (error.name === 'ReplayFolderError') throw new UsageError(`--replay: ${error.message}`);
         if (error.code === 'EADDRINUSE') throw new Error(`port ${error.port ?? port} is in use (use --port 0 for an ephemeral port)`);
         if (error.code === 'EADDRNOTAVAIL') throw new Error(`cannot listen on ${flags.host}: no such local address`);
         if (error.code === 'EACCES') throw new Error(`not allowed to listen on port ${error.port ?? port}`);
@@ -107,7 +111,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     });
 }
 
-async function obtainPki(flags: ServeFlags, io: CliIo): Promise<{ pki: LeanPki; dir: string; manifest: PkiManifest }> {
+export async function obtainPki(flags: Pick<ServeFlags, 'certs' | 'host'>, io: CliIo): Promise<{ pki: LeanPki; dir: string; manifest: PkiManifest }> {
   if (flags.certs !== undefined) {
     const dir = resolve(io.cwd, flags.certs);
     return { ...(await readPkiFolder(dir)), dir };
@@ -141,7 +145,7 @@ function envFileText(mock: { url: string; adminUrl: string | null }, dir: string
   return Object.entries(values).map(([key, value]) => `${key}=${value}`).join('\n') + '\n';
 }
 
-function parsePort(flag: string, value: string): number {
+export function parsePort(flag: string, value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65_535) throw new UsageError(`${flag} must be a port number from 0 to 65535, not "${value}"`);
   return port;
