@@ -8,7 +8,7 @@ import { createForwarder, type ForwardedExchange, type UpstreamTrouble } from '.
 
 export type { ForwardedExchange, UpstreamTrouble } from './forwarder.js';
 
-export interface RecordOptions extends Omit<LeanMockOptions, 'forward' | 'replay'> {
+export interface RecordOptions extends Omit<LeanMockOptions, 'replay'> {
   /** `https://…` of Lean's sandbox (or anything speaking Lean's API). */
   upstream: string;
   /** The user's own certificate, key and CA for the upstream, as PEM text. */
@@ -66,7 +66,7 @@ export async function startRecorder(options: RecordOptions): Promise<LeanMock> {
   });
   let mock: LeanMock;
   try {
-    mock = await startLeanMock({ ...options, pki, forward });
+    mock = await startLeanMock({ ...options, pki }, { forward });
   } catch (error) {
     upstream.close();
     throw error;

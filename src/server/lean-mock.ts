@@ -52,6 +52,10 @@ export interface LeanMockOptions {
   clock?: Clock;
   /** A folder of exchanges from `lean-mock record`: matching requests are answered from it, the rest by the sandbox. */
   replay?: string;
+}
+
+/** Wiring for lean-mock's own modes, kept out of the public options. */
+export interface LeanMockWiring {
   /** Record mode (src/record): this router answers every authenticated request in place of the sandbox's. */
   forward?: Router;
 }
@@ -93,7 +97,7 @@ export interface LeanMock {
  * // mock.url, mock.pki.apps[0].appToken, mock.journal.handshakes()
  * await mock.close();
  */
-export async function startLeanMock(options: LeanMockOptions = {}): Promise<LeanMock> {
+export async function startLeanMock(options: LeanMockOptions = {}, wiring: LeanMockWiring = {}): Promise<LeanMock> {
   const pki = options.pki ?? (await createLeanPki());
   // Loaded lazily: a plain `serve` never pays for it. A bad folder refuses to start, naming the file.
   const replay = options.replay === undefined ? null : await import('../replay/index.js').then(async (m) => m.createReplayRouter(await m.loadReplayFolder(options.replay!)));
@@ -127,7 +131,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     tokens,
     clock,
     publicRouters: [createOAuthRouter({ tokens })],
-    routers: options.forward ? [options.forward] : replay ? [replay, ...sandbox.apiRouters] : sandbox.apiRouters,
+    routers: wiring.forward ? [wiring.forward] : replay ? [replay, ...sandbox.apiRouters] : sandbox.apiRouters,
   });
 
   const contextFor = (req: IncomingMessage, connection: Connection): RequestContext => ({
