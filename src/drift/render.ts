@@ -14,10 +14,16 @@ export function renderDrift(report: DriftReport): string {
   for (const row of report.rows) {
     const statuses = `${String(row.upstream ?? '-').padEnd(8)}  ${row.mock ?? '-'}`;
     lines.push(`${MARKERS[row.verdict]} ${row.probe.padEnd(nameWidth)}  ${row.route.padEnd(routeWidth)}  ${statuses}`);
-    if (row.note) lines.push(`    ${row.note}`);
+    // A skipped probe's reason is the same for many: said once, under the table.
+    if (row.note && row.verdict !== 'skipped') lines.push(`    ${row.note}`);
     for (const difference of row.differences) {
       lines.push(`    ${difference.path}: upstream ${difference.upstream ?? 'absent'}, mock ${difference.mock ?? 'absent'}`);
     }
+  }
+  const skipped = report.rows.filter((row) => row.verdict === 'skipped');
+  for (const note of new Set(skipped.map((row) => row.note))) {
+    const names = skipped.filter((row) => row.note === note).map((row) => row.probe);
+    lines.push(`– ${names.length} skipped (${names.join(', ')}): ${note ?? 'not run'}`);
   }
   lines.push(summaryLine(report));
   return `${lines.join('\n')}\n`;

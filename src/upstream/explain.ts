@@ -43,12 +43,12 @@ export async function explainUpstreamFailure(
     });
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    return { message: `${failure.message} (${failure.code})`, fix: null, text: `could not run the doctor: ${why}\n` };
+    return { message: withCode(failure.message, failure.code), fix: null, text: `could not run the doctor: ${why}\n` };
   }
   const bad = report.findings.filter((entry) => entry.status === 'fail' || entry.status === 'warn');
   const lead = pickLead(bad.filter((entry) => entry.status === 'fail'));
   return {
-    message: lead ? `${lead.message} (${failure.code})` : `${failure.message} (${failure.code})`,
+    message: withCode(lead ? lead.message : failure.message, failure.code),
     fix: lead?.fix ?? null,
     text: renderHuman({ ...report, findings: bad }),
   };
@@ -57,4 +57,8 @@ export async function explainUpstreamFailure(
 /** A failed handshake says what happened on the wire; an offline failure says why. Prefer the wire. */
 function pickLead(failures: readonly Finding[]): Finding | undefined {
   return failures.find((entry) => NETWORK_CHECKS.has(entry.check)) ?? failures[0];
+}
+
+function withCode(message: string, code: string): string {
+  return message.includes(code) ? message : `${message} (${code})`;
 }
