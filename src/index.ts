@@ -34,6 +34,7 @@ export type { CachedPki, CachedPkiOptions } from './pki/cache.js';
 
 export { startLeanMock } from './server/lean-mock.js';
 export type { LeanMock, LeanMockOptions } from './server/lean-mock.js';
+export * from './recording.js';
 export { Journal } from './gateway/journal.js';
 export type { ClientCertificateInfo, HandshakeRecord, JournalOptions, RequestRecord } from './gateway/journal.js';
 export type { RejectionStyle, TlsVersion } from './gateway/tls-server.js';

@@ -23,6 +23,8 @@ export interface RequestContext {
   rejection: RejectionReason | null;
   readonly correlationId: string;
   readonly startedAt: number;
+  /** The recorded exchange file that answered, when `--replay` did (src/replay). */
+  replayed?: string;
 }
 
 const contexts = new WeakMap<IncomingMessage, RequestContext>();

@@ -40,6 +40,7 @@ export function journalWhenDone(journal: Journal, req: IncomingMessage, res: Ser
       handshake_id: context.handshakeId,
       reason: context.rejection,
       correlation_id: context.correlationId,
+      ...(context.replayed ? { replayed: context.replayed } : {}),
     });
     sink?.keep(entry, req, res, chunk);
   };

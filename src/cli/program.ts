@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerCertsCommand } from './certs.js';
 import { registerDoctorCommand } from './doctor.js';
+import { registerDriftCommand } from './drift.js';
+import { registerRecordCommand } from './record.js';
 import { registerServeCommand } from './serve.js';
 import { UsageError, type CliIo } from './io.js';
 
@@ -24,6 +26,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerCertsCommand(program, io);
   registerServeCommand(program, io);
   registerDoctorCommand(program, io);
+  registerRecordCommand(program, io);
+  registerDriftCommand(program, io);
   if (argv.length === 0) {
     io.stderr('error: missing command (see lean-mock --help)\n');
     return 2;

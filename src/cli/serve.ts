@@ -27,6 +27,7 @@ interface ServeFlags {
   webhookUrl?: string;
   writeEnv?: string;
   scenario?: string;
+  replay?: string;
   json: boolean;
 }
 
@@ -49,6 +50,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--as-of <date>', 'the day seeded data runs up to, YYYY-MM-DD (default: today, UTC)')
     .option('--webhook-url <url>', "where every app's webhooks are POSTed (http or https)")
     .option('--scenario <file>', 'preload customers, accounts, transactions and canned replies (JSON or YAML), again after every reset')
+    .option('--replay <dir>', 'answer requests matching exchanges recorded by "lean-mock record" from DIR; the rest from the sandbox')
     .option('--json', 'print the ready line as one JSON object', false)
     // Not --env-file: Node 20 claims that flag anywhere on its command line, even after the script.
     .option('--write-env <path>', 'also write the URL, credentials and certificate paths as KEY=value lines (mode 0600)')
@@ -82,8 +84,10 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         asOf: flags.asOf,
         webhookUrl: flags.webhookUrl,
         scenario: scenario as ScenarioInput | undefined,
+        ...(flags.replay !== undefined ? { replay: resolve(io.cwd, flags.replay) } : {}),
       }).catch((error: NodeJS.ErrnoException & { port?: number }) => {
         if (error.name === 'ScenarioError') throw new UsageError(`--scenario ${flags.scenario}: ${error.message}`);
+        if (error.name === 'ReplayFolderError') throw new UsageError(`--replay: ${error.message}`);
         if (error.code === 'EADDRINUSE') throw new Error(`port ${error.port ?? port} is in use (use --port 0 for an ephemeral port)`);
         if (error.code === 'EADDRNOTAVAIL') throw new Error(`cannot listen on ${flags.host}: no such local address`);
         if (error.code === 'EACCES') throw new Error(`not allowed to listen on port ${error.port ?? port}`);
@@ -113,7 +117,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     });
 }
 
-async function obtainPki(flags: ServeFlags, io: CliIo): Promise<{ pki: LeanPki; dir: string; manifest: PkiManifest }> {
+export async function obtainPki(flags: Pick<ServeFlags, 'certs' | 'host'>, io: CliIo): Promise<{ pki: LeanPki; dir: string; manifest: PkiManifest }> {
   if (flags.certs !== undefined) {
     const dir = resolve(io.cwd, flags.certs);
     return { ...(await readPkiFolder(dir)), dir };
@@ -158,7 +162,7 @@ async function readScenarioFlag(path: string): Promise<unknown> {
   }
 }
 
-function parsePort(flag: string, value: string): number {
+export function parsePort(flag: string, value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65_535) throw new UsageError(`${flag} must be a port number from 0 to 65535, not "${value}"`);
   return port;

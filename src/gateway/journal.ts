@@ -55,6 +55,8 @@ export interface RequestRecord {
   /** Why the request was refused, when it was refused for its certificate or credentials. */
   reason: TlsRejectionReason | HttpRejectionReason | null;
   correlation_id: string;
+  /** The recorded exchange file that answered (`serve --replay`); absent when the sandbox did. */
+  replayed?: string;
 }
 
 interface JournalEvents {

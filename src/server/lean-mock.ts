@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { Router } from 'express';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTokenAuthority } from '../app/auth/tokens.js';
@@ -58,6 +59,14 @@ export interface LeanMockOptions {
    * path. A bad one rejects with a `ScenarioError` naming its JSON path, before anything listens.
    */
   scenario?: ScenarioInput | string;
+  /** A folder of exchanges from `lean-mock record`: matching requests are answered from it, the rest by the sandbox. */
+  replay?: string;
+}
+
+/** Wiring for lean-mock's own modes, kept out of the public options. */
+export interface LeanMockWiring {
+  /** Record mode (src/record): this router answers every authenticated request in place of the sandbox's. */
+  forward?: Router;
 }
 
 export interface LeanMock {
@@ -99,9 +108,11 @@ export interface LeanMock {
  * // mock.url, mock.pki.apps[0].appToken, mock.journal.handshakes()
  * await mock.close();
  */
-export async function startLeanMock(options: LeanMockOptions = {}): Promise<LeanMock> {
+export async function startLeanMock(options: LeanMockOptions = {}, wiring: LeanMockWiring = {}): Promise<LeanMock> {
   const scenario = options.scenario === undefined ? undefined : await resolveScenario(options.scenario);
   const pki = options.pki ?? (await createLeanPki());
+  // Loaded lazily: a plain `serve` never pays for it. A bad folder refuses to start, naming the file.
+  const replay = options.replay === undefined ? null : await import('../replay/index.js').then(async (m) => m.createReplayRouter(await m.loadReplayFolder(options.replay!)));
   const clock = options.clock ?? systemClock;
   const mtls = options.mtls ?? true;
   const journal = new Journal({ capacity: options.journalCapacity, clock });
@@ -133,7 +144,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     tokens,
     clock,
     publicRouters: [createOAuthRouter({ tokens })],
-    routers: sandbox.apiRouters,
+    routers: wiring.forward ? [wiring.forward] : replay ? [replay, ...sandbox.apiRouters] : sandbox.apiRouters,
   });
 
   const contextFor = (req: IncomingMessage, connection: Connection): RequestContext => ({

@@ -9,7 +9,7 @@
  *   app: string | null, explanation: Explanation | null, search: string }} Handshake
  * @typedef {{ kind: 'request', id: number, at: string, method: string, path: string, status: number, app: string | null,
  *   client_fingerprint: string | null, duration_ms: number, handshake_id: number | null, reason: string | null,
- *   correlation_id: string, explanation: Explanation | null, verdict: 'accepted' | 'rejected', search: string }} Request
+ *   correlation_id: string, replayed?: string, explanation: Explanation | null, verdict: 'accepted' | 'rejected', search: string }} Request
  * @typedef {Handshake | Request} Item
  * @typedef {{ verdict: 'all' | 'accepted' | 'rejected', app: string, text: string }} Filters
  */
@@ -48,7 +48,7 @@ export class TrafficModel {
             kind,
             // A request counts as rejected when it was refused for its certificate or credentials.
             verdict: record.reason ? 'rejected' : 'accepted',
-            search: searchText([record.reason, record.method, record.path, String(record.status), record.app, record.correlation_id]),
+            search: searchText([record.reason, record.method, record.path, String(record.status), record.app, record.correlation_id, record.replayed && `replayed ${record.replayed}`]),
           };
     if (item.explanation) item.search += ` ${item.explanation.summary.toLowerCase()}`;
     this.items.set(item.id, item);

@@ -122,7 +122,14 @@ export class TrafficView {
         : [
             h('td', { class: 'kind' }, h('span', { class: 'chip http' }, 'HTTP')),
             h('td', { class: 'result' }, h('span', { class: `http-status s${String(item.status)[0]}${rejected ? ' refused' : ''}` }, item.status)),
-            h('td', { class: 'what', title: `${item.method} ${item.path}` }, h('span', { class: 'method' }, item.method), ` ${item.path}`),
+            h(
+              'td',
+              { class: 'what', title: `${item.method} ${item.path}${item.replayed ? ` (replayed from ${item.replayed})` : ''}` },
+              h('span', { class: 'method' }, item.method),
+              ` ${item.path}`,
+              // Answered from a recorded exchange (serve --replay), not by the simulated sandbox.
+              item.replayed ? h('span', { class: 'chip replayed', title: `replayed from ${item.replayed}` }, 'REPLAY') : null,
+            ),
             h('td', { class: 'app' }, item.app ?? h('span', { class: 'muted' }, '—')),
             h('td', { class: 'reason' }, item.reason ?? h('span', { class: 'muted' }, `${item.duration_ms} ms`)),
           ];

@@ -1,0 +1,2 @@
+export { createReplayRouter } from './router.js';
+export { loadReplayFolder, ReplayFolderError, type ReplaySet } from './load.js';
