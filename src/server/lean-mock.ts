@@ -7,7 +7,7 @@ import { correlationIdFor } from '../app/conventions.js';
 import { refuseCertificate, refuseConnectMethod, refuseUnparsable } from '../app/refusals.js';
 import { createLeanApp } from '../app/create-app.js';
 import { journalWhenDone } from '../app/request-log.js';
-import { systemClock, type Clock } from '../app/routing.js';
+import { systemClock, type Clock } from '../app/clock.js';
 import { Journal } from '../gateway/journal.js';
 import { createGateway, type Connection, type RejectionStyle, type TlsVersion } from '../gateway/tls-server.js';
 import { createInspector } from '../inspector/router.js';
