@@ -110,7 +110,7 @@ describe('the packed tarball', () => {
 });
 
 describe("the README's first example, in a project that installed the tarball", () => {
-  const expected = { banks: 200, reason: 'expired', known: true, page: 200, html: true, css: 200 };
+  const expected = { banks: 200, reason: 'expired', known: true, page: 200, html: true, css: 200, stack: { missing: [] } };
   // The four consumers start together: each mostly waits on its own process, and the slowest
   // (tsc reading zod's and node's declarations in full) sets the wall time instead of the sum.
   let runs: Record<'esm' | 'cjs' | 'jest' | 'tsc', Promise<Run>>;
@@ -118,23 +118,26 @@ describe("the README's first example, in a project that installed the tarball", 
     const jest = join(consumer, 'node_modules', 'jest', 'bin', 'jest.js');
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     runs = {
-      esm: run(process.execPath, ['first-example.mjs'], consumer),
-      cjs: run(process.execPath, ['first-example.cjs'], consumer),
+      // --enable-source-maps: a map shipped beside dist/ would point stack traces at src/, which does not ship.
+      esm: run(process.execPath, ['--enable-source-maps', 'first-example.mjs'], consumer),
+      cjs: run(process.execPath, ['--enable-source-maps', 'first-example.cjs'], consumer),
       jest: run(process.execPath, [jest, '--rootDir', 'jest', '--config', 'jest/jest.config.js'], consumer),
       tsc: run(process.execPath, [tsc, '-p', 'tsconfig.json'], consumer),
     };
   });
 
-  it('runs as ESM (import)', { timeout: 120_000 }, async () => {
+  it('runs as ESM (import), its stack traces naming files that ship', { timeout: 120_000 }, async () => {
     const result = await runs.esm;
     expect(result, result.stderr).toMatchObject({ code: 0 });
     expect(JSON.parse(result.stdout)).toMatchObject(expected);
+    expect(JSON.parse(result.stdout).stack.named).toBeGreaterThan(0);
   });
 
   it('runs as CommonJS (require), finding its fixtures and inspector page from dist/cjs', { timeout: 120_000 }, async () => {
     const result = await runs.cjs;
     expect(result, result.stderr).toMatchObject({ code: 0 });
     expect(JSON.parse(result.stdout)).toMatchObject(expected);
+    expect(JSON.parse(result.stdout).stack.named).toBeGreaterThan(0);
   });
 
   it('passes under jest with ts-jest default config (CommonJS, type-checked)', { timeout: 120_000 }, async () => {
