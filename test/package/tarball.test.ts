@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,7 +113,7 @@ describe("the README's first example, in a project that installed the tarball", 
   const expected = { banks: 200, reason: 'expired', known: true, page: 200, html: true, css: 200, stack: { missing: [] } };
   // The four consumers start together: each mostly waits on its own process, and the slowest
   // (tsc reading zod's and node's declarations in full) sets the wall time instead of the sum.
-  let runs: Record<'esm' | 'cjs' | 'jest' | 'tsc', Promise<Run>>;
+  let runs: Record<'esm' | 'cjs' | 'jest' | 'tsc' | 'cli', Promise<Run>>;
   beforeAll(() => {
     const jest = join(consumer, 'node_modules', 'jest', 'bin', 'jest.js');
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -123,6 +123,7 @@ describe("the README's first example, in a project that installed the tarball", 
       cjs: run(process.execPath, ['--enable-source-maps', 'first-example.cjs'], consumer),
       jest: run(process.execPath, [jest, '--rootDir', 'jest', '--config', 'jest/jest.config.js'], consumer),
       tsc: run(process.execPath, [tsc, '-p', 'tsconfig.json'], consumer),
+      cli: run(join(consumer, 'node_modules', '.bin', 'lean-mock'), ['--version'], consumer),
     };
   });
 
@@ -150,5 +151,11 @@ describe("the README's first example, in a project that installed the tarball", 
     const result = await runs.tsc;
     expect(result.stdout + result.stderr).toBe('');
     expect(result.code).toBe(0);
+  });
+
+  it('installs the lean-mock command', { timeout: 120_000 }, async () => {
+    const result = await runs.cli;
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(result, result.stderr).toMatchObject({ code: 0, stdout: `${version}\n` });
   });
 });
