@@ -3,7 +3,6 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error a plain .mjs build script, shared with the build: no declarations.
 import { declarationGraph } from '../../scripts/declaration-graph.mjs';
 
 /**
@@ -89,12 +88,18 @@ describe('the packed tarball', () => {
       'dist/cjs/testing/index.js',
       ...filesUnder('fixtures'),
       ...filesUnder('src/inspector/page').map((file) => file.replace(/^src\//, 'dist/')),
-      ...(declarationGraph(dist, ['index.d.ts', 'testing/index.d.ts']).files as string[]).flatMap((file) => [
+      ...declarationGraph(dist, ['index.d.ts', 'testing/index.d.ts']).files.flatMap((file) => [
         `dist/${file}`,
         `dist/cjs/${file}`,
       ]),
     ];
     expect(needed.filter((file) => !packed.includes(file))).toEqual([]);
+  });
+
+  it('has public declarations that name no package but node and zod (a consumer has their types)', () => {
+    const { packages } = declarationGraph(dist, ['index.d.ts', 'testing/index.d.ts']);
+    const foreign = [...packages].filter(([name]) => !name.startsWith('node:') && name !== 'zod');
+    expect(Object.fromEntries(foreign)).toEqual({});
   });
 
   it('holds no tests, benches, sources or source maps', () => {
