@@ -15,7 +15,7 @@ import type { AuthorityOptions, LeafRequest, TestAuthority as PublicTestAuthorit
 import { joinPem } from './pem.js';
 import { normalizeSerial, serialIntegerHex } from './serial.js';
 
-// Re-exported so the public API keeps naming them here.
+// Re-exported so the modules and tests that import them from here keep doing so.
 export { describeCertificate, type IssuedCertificate };
 export type { AuthorityOptions, LeafPurpose, LeafRequest } from './authority-types.js';
 
