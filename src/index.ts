@@ -1,63 +1,60 @@
 /**
- * lean-mock's public API. Re-exports only: each concern lives in its own folder.
+ * lean-mock's public API: factories and the types they return (DESIGN.md §4). Re-exports only,
+ * one concern per block; internals (the CA class, CRL and journal classes, schemas, routers) stay
+ * unexported. The whole file is shown in the README's "As a library".
  */
-export { TLS_REJECTION_REASONS, HTTP_REJECTION_REASONS } from './reasons.js';
-export type { RejectionReason, TlsRejectionReason, HttpRejectionReason } from './reasons.js';
 
-export {
-  CertificateAuthority,
-  createTestAuthority,
-  describeCertificate,
-  issueSelfSignedLeaf,
-} from './pki/authority.js';
-export type { AuthorityOptions, IssuedCertificate, LeafPurpose, LeafRequest, TestAuthority } from './pki/authority.js';
-export { CATALOGUE, VARIANT_NAMES } from './pki/catalogue.js';
-export type { CatalogueVariant, VariantDescription, VariantName, VariantOutcome } from './pki/catalogue.js';
-export { KEY_TYPES } from './pki/keys.js';
-export type { KeyType } from './pki/keys.js';
-export {
-  DEFAULT_P12_PASSWORD,
-  DEFAULT_SERVER_HOSTS,
-  certificateAndChain,
-  createLeanPki,
-  defaultApp,
-} from './pki/lean-pki.js';
-export type { AppIdentity, AppRequest, AuthorityMaterial, LeanPki, LeanPkiOptions } from './pki/lean-pki.js';
-export { issueCrl } from './pki/revocation.js';
-export type { CrlOptions, RevokedEntry } from './pki/revocation.js';
-export { toPkcs12 } from './pki/pkcs12.js';
-export type { Pkcs12Flavour, Pkcs12Input } from './pki/pkcs12.js';
-export { PkiFolderError, readPkiFolder, writePkiFolder } from './pki/folder.js';
-export type { PkiManifest, ManifestApp, ManifestVariant, ManifestFile } from './pki/manifest.js';
-export { loadOrCreatePki } from './pki/cache.js';
-export type { CachedPki, CachedPkiOptions } from './pki/cache.js';
-
+// The server.
 export { startLeanMock } from './server/lean-mock.js';
 export type { LeanMock, LeanMockOptions } from './server/lean-mock.js';
-export * from './recording.js';
-export { Journal } from './gateway/journal.js';
-export type { ClientCertificateInfo, HandshakeRecord, JournalOptions, RequestRecord } from './gateway/journal.js';
+export type { ClientCertificateInfo, HandshakeRecord, Journal, RequestRecord } from './gateway/journal.js';
 export type { RejectionStyle, TlsVersion } from './gateway/tls-server.js';
-export { RevocationList } from './pki/revocation.js';
-export { LeanError } from './app/errors.js';
-export type { LeanErrorBody } from './app/errors.js';
-export { BankSchema, loadBanks } from './lean/banks.js';
-export type { Bank } from './lean/banks.js';
-export { signWebhook, verifyWebhookSignature } from './webhook-signature.js';
-export type { WebhookDelivery, DeliveryAttempt } from './sandbox/webhooks/delivery-log.js';
+export type { SandboxEvent, SandboxStore } from './sandbox/store/store.js';
+export type { DeliveryAttempt, WebhookDelivery } from './sandbox/webhooks/delivery-log.js';
 export type { WebhookDispatcher } from './sandbox/webhooks/dispatcher.js';
-export type { SandboxStore, SandboxEvent } from './sandbox/store/store.js';
+
+// Scenario files: what the sandbox holds at start and after every reset.
 export { ScenarioError, type ScenarioInput, type ScenarioState, type ScenarioSummary } from './sandbox/scenarios/public.js';
 
-export { diagnose, renderHuman, summaryLine, DOCTOR_CHECKS, DoctorInputError } from './doctor/index.js';
+// Record, replay and drift against an upstream (Lean's sandbox).
+export * from './recording.js';
+
+// Why a handshake or request was refused.
+export { HTTP_REJECTION_REASONS, TLS_REJECTION_REASONS } from './reasons.js';
+export type { HttpRejectionReason, RejectionReason, TlsRejectionReason } from './reasons.js';
+
+// Certificates: Lean's PKI, the bad-certificate catalogue, the folder on disk, a plain test CA.
+export { createLeanPki, DEFAULT_P12_PASSWORD, DEFAULT_SERVER_HOSTS } from './pki/lean-pki.js';
+export type { AppIdentity, AppRequest, AuthorityMaterial, LeanPki, LeanPkiOptions } from './pki/lean-pki.js';
+export { loadOrCreatePki } from './pki/cache.js';
+export type { CachedPki, CachedPkiOptions } from './pki/cache.js';
+export { PkiFolderError, readPkiFolder, writePkiFolder } from './pki/folder.js';
+export type { ManifestApp, ManifestFile, ManifestVariant, PkiManifest } from './pki/manifest.js';
+export { CATALOGUE, VARIANT_NAMES } from './pki/catalogue.js';
+export type { CatalogueVariant, VariantDescription, VariantName, VariantOutcome } from './pki/catalogue.js';
+export { KEY_TYPES } from './pki/key-types.js';
+export type { KeyType } from './pki/key-types.js';
+export { createTestAuthority } from './pki/test-authority.js';
+export type { AuthorityCertificate, AuthorityOptions, LeafPurpose, LeafRequest, TestAuthority } from './pki/authority-types.js';
+export type { IssuedCertificate } from './pki/describe.js';
+
+// Webhooks: check a delivery's signature in your receiver.
+export { signWebhook, verifyWebhookSignature } from './webhook-signature.js';
+
+// lean-mock doctor, in process.
+export { diagnose, DoctorInputError, renderHuman } from './doctor/index.js';
 export type {
-  DoctorOptions,
-  DoctorSource,
-  DoctorReport,
-  DoctorSummary,
-  DoctorInputs,
   DiagnosedCertificate,
+  DoctorCheck,
+  DoctorInputs,
+  DoctorOptions,
+  DoctorReport,
+  DoctorSource,
+  DoctorSummary,
   Finding,
   FindingStatus,
-  DoctorCheck,
 } from './doctor/index.js';
+
+// Lean's objects, as your client reads them.
+export type { LeanErrorBody } from './app/errors.js';
+export type * from './lean/types.js';

@@ -43,10 +43,29 @@ const examples: { name: string; command: string; args: string[]; passed: RegExp 
     passed: /^# pass 2\n# fail 0$/m,
   },
   {
-    name: 'jest (ESM, axios)',
+    name: 'jest (CommonJS, axios)',
     command: process.execPath,
-    args: ['--experimental-vm-modules', join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', 'examples/jest/jest.config.js'],
+    args: [join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', 'examples/jest/jest.config.cjs'],
     passed: /Tests:\s+2 passed, 2 total/,
+  },
+  {
+    name: 'vitest in TypeScript (globalSetup typed through ProvidedContext)',
+    command: bin('vitest'),
+    args: ['run', '--config', 'examples/vitest-ts/vitest.config.ts'],
+    passed: /Tests\s+2 passed \(2\)/,
+  },
+  {
+    name: 'node:test in TypeScript (tsx, https with mock.agent())',
+    command: process.execPath,
+    args: ['--import', 'tsx', '--test', '--test-reporter=tap', 'examples/node-test-ts/banks.test.ts'],
+    passed: /^# pass 2\n# fail 0$/m,
+  },
+  {
+    // Not a suite: the TypeScript examples must compile (strict) against the built package's types.
+    name: 'the TypeScript examples type-check (tsc, strict)',
+    command: process.execPath,
+    args: [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'examples/tsconfig.json'],
+    passed: /^$/,
   },
   {
     name: 'mocha (https.request)',

@@ -73,7 +73,7 @@ export class LeanError extends Error {
   }
 }
 
-/** Sends a Lean error envelope. */
+/** Sends a Lean error envelope. @internal (names express's types: kept out of the published declarations) */
 export function sendLeanError(res: Response, error: LeanError, now: Date): void {
   res.status(error.httpStatus).json(error.body(now));
 }

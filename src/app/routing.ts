@@ -12,6 +12,4 @@ export const methodNotAllowed: RequestHandler = (_req, _res, next) => {
   next(LeanError.of('INVALID_HTTP_METHOD'));
 };
 
-/** The clock, injected wherever a test needs time to stand still. */
-export type Clock = () => Date;
-export const systemClock: Clock = () => new Date();
+export { systemClock, type Clock } from './clock.js';

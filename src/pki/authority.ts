@@ -11,58 +11,23 @@ import {
   type KeyType,
 } from './keys.js';
 import { describeCertificate, type IssuedCertificate } from './describe.js';
+import type { AuthorityOptions, LeafRequest, TestAuthority as PublicTestAuthority } from './authority-types.js';
 import { joinPem } from './pem.js';
 import { normalizeSerial, serialIntegerHex } from './serial.js';
 
-// Re-exported so the public API keeps naming them here.
+// Re-exported so the modules and tests that import them from here keep doing so.
 export { describeCertificate, type IssuedCertificate };
+export type { AuthorityOptions, LeafPurpose, LeafRequest } from './authority-types.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Certificates start a day early so that a client whose clock lags a little still accepts them. */
 const BACKDATE_MS = DAY_MS;
 
-/** What a leaf certificate is for: its extended key usages. */
-export type LeafPurpose = 'client' | 'server';
-
-export interface LeafRequest {
-  commonName: string;
-  organization?: string;
-  organizationalUnit?: string;
-  /** Extended key usage: `client` (clientAuth, the default) or `server` (serverAuth). */
-  purpose?: LeafPurpose;
-  /** Subject alternative names: DNS names and IPv4/IPv6 addresses. */
-  hosts?: readonly string[];
-  /** The moment validity is counted from (default: the clock). */
-  now?: Date;
-  /** Default: `now` minus a day. */
-  notBefore?: Date;
-  /** Default: a year after `now`. */
-  notAfter?: Date;
-  /** Reuse a key pair instead of generating one (RSA key generation dominates PKI build time). */
-  keyPair?: CryptoKeyPair;
-  /**
-   * Hex serial (any spelling `normalizeSerial` reads), e.g. one whose first byte has the high bit
-   * set. Default: a random positive 128-bit serial.
-   */
-  serialNumber?: string;
-}
-
-export interface AuthorityOptions {
-  keyType?: KeyType;
-  commonName?: string;
-  organization?: string;
-  /** The moment the PKI is built at; every validity period is relative to it. */
-  now?: Date;
-  /** Validity of the CA certificate from `now`, in days (default 3650). */
-  validityDays?: number;
-  /** Use this key pair instead of generating one (lets a caller generate all keys in parallel). */
-  keyPair?: CryptoKeyPair;
-}
-
 /** A certificate authority that signs: a root, or an intermediate under a root. */
 export class CertificateAuthority {
   private constructor(
     readonly keyType: KeyType,
+    /** @internal the X.509 library's object: stripped from the published declarations, which name no library types. */
     readonly certificate: x509.X509Certificate,
     readonly keys: CryptoKeyPair,
     readonly certificatePem: string,
@@ -271,15 +236,10 @@ async function leafExtensions(
 }
 
 /** A root and one intermediate under it: the smallest Lean-like hierarchy. */
-export interface TestAuthority {
+/** The test authority with its signing CAs, for code inside lean-mock (e.g. issuing CRLs). */
+export interface TestAuthority extends PublicTestAuthority {
   readonly root: CertificateAuthority;
   readonly intermediate: CertificateAuthority;
-  /** Intermediate + root, as PEM: the bundle clients trust (Lean's `lean_public_cert_chain.pem`). */
-  readonly chainPem: string;
-  /** A server certificate for these DNS names and IP addresses, issued by the intermediate. */
-  issueServerCertificate(hosts: readonly string[], request?: Partial<LeafRequest>): Promise<IssuedCertificate>;
-  /** A client certificate (EKU clientAuth), issued by the intermediate. */
-  issueClientCertificate(commonName: string, request?: Partial<LeafRequest>): Promise<IssuedCertificate>;
 }
 
 /**

@@ -5,6 +5,9 @@ import { LeanError } from '../app/errors.js';
 import { UpstreamFailure, type UpstreamClient, type UpstreamReply } from '../upstream/client.js';
 import type { FailureExplanation } from '../upstream/explain.js';
 import type { ExchangeWriter } from './exchange-writer.js';
+import type { ForwardedExchange, UpstreamTrouble } from './types.js';
+
+export type { ForwardedExchange, UpstreamTrouble } from './types.js';
 
 /** Largest request body forwarded: the mock's own JSON limit, since every Lean request is small. */
 export const MAX_FORWARDED_BODY_BYTES = 256 * 1024;
@@ -30,20 +33,6 @@ const HOP_BY_HOP = new Set([
 ]);
 /** The client's credentials are the mock's; the upstream gets the user's own instead. */
 const CREDENTIAL_HEADERS = new Set(['lean-app-token', 'authorization', 'accept-encoding']);
-
-export interface ForwardedExchange {
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly file: string;
-}
-
-export interface UpstreamTrouble {
-  readonly method: string;
-  readonly path: string;
-  readonly failure: UpstreamFailure;
-  readonly explanation: FailureExplanation;
-}
 
 export interface ForwarderOptions {
   readonly upstream: UpstreamClient;

@@ -4,9 +4,10 @@ import { createUpstreamClient, type UpstreamIdentity } from '../upstream/client.
 import type { UpstreamCredentials } from '../upstream/credentials.js';
 import { explainUpstreamFailure } from '../upstream/explain.js';
 import { createExchangeWriter } from './exchange-writer.js';
-import { createForwarder, type ForwardedExchange, type UpstreamTrouble } from './forwarder.js';
+import { createForwarder } from './forwarder.js';
+import type { ForwardedExchange, UpstreamTrouble } from './types.js';
 
-export type { ForwardedExchange, UpstreamTrouble } from './forwarder.js';
+export type { ForwardedExchange, UpstreamTrouble } from './types.js';
 
 export interface RecordOptions extends Omit<LeanMockOptions, 'replay'> {
   /** `https://…` of Lean's sandbox (or anything speaking Lean's API). */

@@ -8,7 +8,7 @@ import { correlationIdFor } from '../app/conventions.js';
 import { refuseCertificate, refuseConnectMethod, refuseUnparsable } from '../app/refusals.js';
 import { createLeanApp } from '../app/create-app.js';
 import { journalWhenDone } from '../app/request-log.js';
-import { systemClock, type Clock } from '../app/routing.js';
+import { systemClock, type Clock } from '../app/clock.js';
 import { Journal } from '../gateway/journal.js';
 import { createGateway, type Connection, type RejectionStyle, type TlsVersion } from '../gateway/tls-server.js';
 import { createInspector } from '../inspector/router.js';
@@ -63,7 +63,11 @@ export interface LeanMockOptions {
   replay?: string;
 }
 
-/** Wiring for lean-mock's own modes, kept out of the public options. */
+/**
+ * Wiring for lean-mock's own modes, kept out of the public options (and out of the published
+ * declarations: it names express, whose types a consumer need not have).
+ * @internal
+ */
 export interface LeanMockWiring {
   /** Record mode (src/record): this router answers every authenticated request in place of the sandbox's. */
   forward?: Router;
@@ -108,6 +112,9 @@ export interface LeanMock {
  * // mock.url, mock.pki.apps[0].appToken, mock.journal.handshakes()
  * await mock.close();
  */
+export async function startLeanMock(options?: LeanMockOptions): Promise<LeanMock>;
+/** @internal record mode (src/record) puts its forwarder in place of the sandbox's routers. */
+export async function startLeanMock(options: LeanMockOptions, wiring: LeanMockWiring): Promise<LeanMock>;
 export async function startLeanMock(options: LeanMockOptions = {}, wiring: LeanMockWiring = {}): Promise<LeanMock> {
   const scenario = options.scenario === undefined ? undefined : await resolveScenario(options.scenario);
   const pki = options.pki ?? (await createLeanPki());

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LeanError } from '../../app/errors.js';
-import { systemClock, type Clock } from '../../app/routing.js';
+import { systemClock, type Clock } from '../../app/clock.js';
 import { compilePathPattern } from './path-pattern.js';
 import { parseFaultSpec, type Fault, type FaultSpecInput } from './schemas.js';
 

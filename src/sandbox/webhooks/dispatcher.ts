@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { systemClock, type Clock } from '../../app/routing.js';
+import { systemClock, type Clock } from '../../app/clock.js';
 import { signWebhook } from '../../webhook-signature.js';
 import { isStamped } from '../events/log.js';
 import type { SandboxEvent } from '../store/store.js';

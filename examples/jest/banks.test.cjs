@@ -1,5 +1,5 @@
-import axios from 'axios';
-import { startTestMock } from 'lean-mock/testing';
+const axios = require('axios');
+const { startTestMock } = require('lean-mock/testing');
 
 let mock;
 beforeAll(async () => {
