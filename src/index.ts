@@ -7,7 +7,9 @@
 // The server.
 export { startLeanMock } from './server/lean-mock.js';
 export type { LeanMock, LeanMockOptions } from './server/lean-mock.js';
-export type { ClientCertificateInfo, HandshakeRecord, Journal, RequestRecord } from './gateway/journal.js';
+export type { ClientCertificateInfo, HandshakeRecord, Journal, RequestBody, RequestRecord } from './gateway/journal.js';
+export { RequestFilterError } from './sandbox/request-filter.js';
+export type { ListedRequest, ListedRequestBody, RequestFilter } from './sandbox/request-filter.js';
 export type { RejectionStyle, TlsVersion } from './gateway/tls-server.js';
 export type { SandboxEvent, SandboxStore } from './sandbox/store/store.js';
 export type { DeliveryAttempt, WebhookDelivery } from './sandbox/webhooks/delivery-log.js';

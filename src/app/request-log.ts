@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Journal, RequestRecord } from '../gateway/journal.js';
+import { Redactor } from '../inspector/redact.js';
 import type { RequestContext } from './context.js';
+import { journalBody, type BodyRedactor } from './request-body.js';
 
 /**
  * Keeps each journaled request's headers and reply for a later look (the inspector). `keep` runs
@@ -15,13 +17,26 @@ export interface ExchangeSink {
 // refusals' alike) is captured without each of them knowing about the inspector.
 const sinks = new WeakMap<Journal, ExchangeSink>();
 
+// Per journal for the same reason: whoever journals a request redacts its body with the apps' secrets.
+const redactors = new WeakMap<Journal, BodyRedactor>();
+/** Without the apps' secrets, secret-named fields are still hidden. */
+const byNameOnly = new Redactor([]);
+
+/** Redacts the bodies `journal` keeps from now on with `redactor` (one that knows the apps' secrets). */
+export function redactBodiesWith(journal: Journal, redactor: BodyRedactor): void {
+  redactors.set(journal, redactor);
+}
+
 /** Hands every request `journal` records from now on, with its reply, to `sink` (null: to no one). */
 export function captureExchanges(journal: Journal, sink: ExchangeSink | null): void {
   if (sink) sinks.set(journal, sink);
   else sinks.delete(journal);
 }
 
-/** Journals the request once its reply is finished or the client has gone. Never the query string, never a header. */
+/**
+ * Journals the request once its reply is finished or the client has gone, with its body redacted.
+ * Never the query string, never a header (but the content-type).
+ */
 export function journalWhenDone(journal: Journal, req: IncomingMessage, res: ServerResponse, context: RequestContext): void {
   const sink = sinks.get(journal);
   let done = false;
@@ -41,6 +56,7 @@ export function journalWhenDone(journal: Journal, req: IncomingMessage, res: Ser
       reason: context.rejection,
       correlation_id: context.correlationId,
       ...(context.replayed ? { replayed: context.replayed } : {}),
+      body: journalBody(req, redactors.get(journal) ?? byNameOnly),
     });
     sink?.keep(entry, req, res, chunk);
   };

@@ -25,6 +25,15 @@ export function registerCertsCommand(program: Command, io: CliIo): void {
     .option('--host <name...>', 'extra DNS name or IP address for the server certificate (repeatable)', collect, [])
     .option('--force', 'overwrite a folder that is not empty', false)
     .option('--json', 'print manifest.json instead of a summary', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  lean-mock certs                             write ./${DEFAULT_CERTS_DIR} (lean-mock serve uses it by default)
+  lean-mock certs --out ci-certs --key-type rsa
+  lean-mock certs --host mock.internal --force   also valid for mock.internal, replacing the folder
+  lean-mock certs --json | jq -r '.apps[0].app_token'`,
+    )
     .allowExcessArguments(false)
     .action(async (flags: CertsFlags) => {
       const hosts = flags.host.map(checkHost);

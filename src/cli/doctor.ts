@@ -58,6 +58,14 @@ export function registerDoctorCommand(program: Command, io: CliIo, env: NodeJS.P
     .option('--json', 'print the report as JSON', false)
     .allowExcessArguments(false)
     .addHelpText('after', SECRETS_HELP)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  lean-mock doctor --cert my_app_cert.crt --key my_app_private_key.pem --ca lean_public_cert_chain.pem
+  lean-mock doctor --p12 my_app.p12 --ca lean_public_cert_chain.pem --url https://127.0.0.1:8443
+  LEAN_APP_TOKEN=… lean-mock doctor --cert c.crt --key k.pem --url https://mtls.sandbox.leantech.me --json`,
+    )
     .action(async (flags: DoctorFlags) => {
       // Loaded only when this command runs: the doctor and its X.509 and PKCS#12 readers would
       // otherwise weigh on every `serve` start.

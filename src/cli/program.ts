@@ -22,6 +22,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       outputError: (text, write) => write(oneLine(text)),
     })
     .showSuggestionAfterError()
+    .addHelpText('after', '\nExamples:\n  lean-mock certs && lean-mock serve   one folder, ./lean-mock-certs, for both\n  lean-mock serve --help               every command has its own examples')
     .allowExcessArguments(false);
   registerCertsCommand(program, io);
   registerServeCommand(program, io);

@@ -26,7 +26,7 @@ export function registerRecordCommand(program: Command, io: CliIo, env: NodeJS.P
       .description("front an upstream (Lean's sandbox) with lean-mock's gate and record every exchange to one file each"),
   )
     .requiredOption('--out <dir>', 'folder for the exchange files (created; numbering continues after files already there)')
-    .option('--certs <dir>', "lean-mock's own certificate folder, what clients use (default: generate and reuse .lean-mock/certs)")
+    .option('--certs <dir>', "lean-mock's own certificate folder, what clients use (default: ./lean-mock-certs, made when missing, reused while valid)")
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'HTTPS port (0: ephemeral)', '8443')
     .option('--admin-port <port>', 'admin API and inspector port on loopback (0: ephemeral, off: none)', '8444')

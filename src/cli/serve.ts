@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
+import { isKeyType, type KeyType } from '../pki/key-types.js';
 import { loadOrCreatePki } from '../pki/cache.js';
 import { readPkiFolder } from '../pki/folder.js';
 import { SECRET_MODE, writeFileSafely } from '../pki/safe-files.js';
@@ -7,10 +9,16 @@ import { defaultApp, type LeanPki } from '../pki/lean-pki.js';
 import type { PkiManifest } from '../pki/manifest.js';
 import type { ScenarioInput } from '../sandbox/scenarios/schema.js';
 import { startLeanMock } from '../server/lean-mock.js';
+import { DEFAULT_CERTS_DIR } from './certs.js';
+import { checkWritableFile, describeFsError } from './fs-errors.js';
 import { UsageError, type CliIo } from './io.js';
 
-/** Where `serve` keeps the PKI it generates when no `--certs` is given; reused while valid. */
-export const CACHED_CERTS_DIR = '.lean-mock/certs';
+/**
+ * Without `--certs`, `serve` uses the folder `lean-mock certs` writes (./lean-mock-certs), making
+ * it when missing and reusing it while valid: one folder, so `certs`, `serve` and the README's curl
+ * agree (it used to be ./.lean-mock/certs, which `certs` never wrote).
+ */
+export const CACHED_CERTS_DIR = DEFAULT_CERTS_DIR;
 
 interface ServeFlags {
   certs?: string;
@@ -37,7 +45,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
   program
     .command('serve')
     .description('run the mock over mutual TLS until SIGINT/SIGTERM')
-    .option('--certs <dir>', `certificate folder from "lean-mock certs" (default: generate and reuse ${CACHED_CERTS_DIR})`)
+    .option('--certs <dir>', `certificate folder from "lean-mock certs" (default: ./${CACHED_CERTS_DIR}, made when missing, reused while valid)`)
     .option('--host <address>', 'address to listen on (anything but loopback must be asked for)', '127.0.0.1')
     .option('--port <port>', 'HTTPS port (0: ephemeral)', '8443')
     .option('--admin-port <port>', 'admin API port on loopback (0: ephemeral, off: none)', '8444')
@@ -54,6 +62,15 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--json', 'print the ready line as one JSON object', false)
     // Not --env-file: Node 20 claims that flag anywhere on its command line, even after the script.
     .option('--write-env <path>', 'also write the URL, credentials and certificate paths as KEY=value lines (mode 0600)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  lean-mock serve                                  https://127.0.0.1:8443, admin on 8444, certs in ./${CACHED_CERTS_DIR}
+  lean-mock serve --port 0 --admin-port 0 --json   ephemeral ports, one JSON ready line for scripts
+  lean-mock serve --write-env lean.env             then: set -a; . ./lean.env; set +a
+  lean-mock serve --certs ci-certs --reject http   answer a bad certificate with 403 and its reason`,
+    )
     .allowExcessArguments(false)
     .action(async (flags: ServeFlags) => {
       const port = parsePort('--port', flags.port);
@@ -67,6 +84,9 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       if (flags.webhookUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(flags.webhookUrl)) {
         throw new UsageError(`--webhook-url must be an http or https URL, not "${flags.webhookUrl}"`);
       }
+      if (port !== 0 && port === adminPort) throw new UsageError(`--port and --admin-port are both ${port}: give them different ports`);
+      // Checked before anything listens, so a typo costs no start-up.
+      if (flags.writeEnv !== undefined) await checkWritableFile('--write-env', resolve(io.cwd, flags.writeEnv), flags.writeEnv);
 
       const scenario = flags.scenario === undefined ? undefined : await readScenarioFlag(resolve(io.cwd, flags.scenario));
       const { pki, dir, manifest } = await obtainPki(flags, io);
@@ -88,7 +108,9 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       }).catch((error: NodeJS.ErrnoException & { port?: number }) => {
         if (error.name === 'ScenarioError') throw new UsageError(`--scenario ${flags.scenario}: ${error.message}`);
         if (error.name === 'ReplayFolderError') throw new UsageError(`--replay: ${error.message}`);
-        if (error.code === 'EADDRINUSE') throw new Error(`port ${error.port ?? port} is in use (use --port 0 for an ephemeral port)`);
+        // The API port listens first: a refusal for another port is the admin port's.
+        const flag = error.port !== undefined && error.port !== port ? '--admin-port' : '--port';
+        if (error.code === 'EADDRINUSE') throw new Error(`${flag} ${error.port ?? port}: the port is in use (use ${flag} 0 for an ephemeral port)`);
         if (error.code === 'EADDRNOTAVAIL') throw new Error(`cannot listen on ${flags.host}: no such local address`);
         if (error.code === 'EACCES') throw new Error(`not allowed to listen on port ${error.port ?? port}`);
         throw error;
@@ -100,7 +122,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         // Replaced by rename, never written through a symlink planted at `target`; 0600 whatever the umask.
         await writeFileSafely(target, envFileText(mock, dir, manifest), SECRET_MODE).catch((error: NodeJS.ErrnoException) => {
           void mock.close();
-          throw new Error(`cannot write --write-env ${target}: ${error.code ?? error.message}`);
+          throw new Error(`cannot write --write-env ${target}: ${describeFsError(error)}`);
         });
       }
       // Listen for signals before saying "ready": stdout to a pipe is synchronous, so a supervisor
@@ -125,8 +147,23 @@ export async function obtainPki(flags: Pick<ServeFlags, 'certs' | 'host'>, io: C
   const dir = resolve(io.cwd, CACHED_CERTS_DIR);
   // The server certificate must name the address clients dial, unless that is a wildcard.
   const hosts = WILDCARD_HOSTS.has(flags.host) ? [] : [flags.host];
-  const { pki, manifest } = await loadOrCreatePki(dir, { hosts });
+  // A folder `certs --key-type rsa` wrote stays RSA when it has to be renewed.
+  const keyType = await keyTypeIn(dir);
+  const { pki, manifest, reused } = await loadOrCreatePki(dir, { hosts, keyType }).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(`cannot write the certificate folder ${dir}: ${describeFsError(error)} (or pass --certs DIR)`);
+  });
+  if (!reused && keyType !== undefined) io.stderr(`lean-mock: renewed ${dir} (it expired within a day or did not cover --host ${flags.host})\n`);
   return { pki, manifest, dir };
+}
+
+/** The key type of the PKI folder in `dir`, if there is one. */
+async function keyTypeIn(dir: string): Promise<KeyType | undefined> {
+  try {
+    const { key_type: keyType } = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { key_type?: unknown };
+    return typeof keyType === 'string' && isKeyType(keyType) ? keyType : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a test suite in any language needs to call the mock, as an env file (`set -a; . file`). */

@@ -57,7 +57,35 @@ export interface RequestRecord {
   correlation_id: string;
   /** The recorded exchange file that answered (`serve --replay`); absent when the sandbox did. */
   replayed?: string;
+  /** The request body as the server read it, redacted; null when the request carried none. */
+  body: RequestBody | null;
 }
+
+/**
+ * A request body in the journal: redacted before it is kept (secrets never enter the journal), as
+ * text, and only up to {@link MAX_BODY_BYTES}.
+ */
+export interface RequestBody {
+  /** The content-type header as sent (capped like every journal string), or null. */
+  content_type: string | null;
+  /** Bytes of the body as received (after any content-encoding), or null when nobody counted them. */
+  bytes: number | null;
+  /** The body, redacted: JSON re-serialised compactly, a form re-encoded, other text as sent. Null when `omitted` says why. */
+  text: string | null;
+  /**
+   * Why `text` is null: `too_large` (over MAX_BODY_BYTES), `not_read` (no route of the mock parses
+   * a body there, so it was never read), `evicted` (newer bodies needed the journal's BODY_BUDGET_BYTES).
+   */
+  omitted: 'too_large' | 'not_read' | 'evicted' | null;
+}
+
+/** Longest body text kept per request (bytes); a longer body keeps only its size. The inspector's limit too. */
+export const MAX_BODY_BYTES = 16 * 1024;
+/**
+ * All kept body texts together stay under this many bytes: once over, the oldest requests lose
+ * their text (`omitted: 'evicted'`), never their record. With MAX_BODY_BYTES, 256 full-size bodies.
+ */
+export const BODY_BUDGET_BYTES = 4 * 1024 * 1024;
 
 interface JournalEvents {
   handshake: [HandshakeRecord];
@@ -74,10 +102,13 @@ class Ring<T> {
     this.items = new Array<T | undefined>(capacity);
   }
 
-  push(item: T): void {
+  /** Adds `item`, answering the oldest one it pushed out (if the ring was full). */
+  push(item: T): T | undefined {
+    const out = this.count === this.capacity ? this.items[this.next] : undefined;
     this.items[this.next] = item;
     this.next = (this.next + 1) % this.capacity;
     this.count = Math.min(this.count + 1, this.capacity);
+    return out;
   }
 
   newestFirst(): T[] {
@@ -119,6 +150,18 @@ function capStrings<T extends object>(entry: T): T {
   return out as T;
 }
 
+/** `body` as the journal keeps it: content type capped, text over MAX_BODY_BYTES dropped. */
+function keptBody(body: RequestBody | null): RequestBody | null {
+  if (body === null) return null;
+  const content_type = body.content_type === null ? null : capString(body.content_type);
+  if (body.text !== null && Buffer.byteLength(body.text) > MAX_BODY_BYTES) return { ...body, content_type, text: null, omitted: 'too_large' };
+  return { ...body, content_type };
+}
+
+function textBytes(record: RequestRecord): number {
+  return Buffer.byteLength(record.body?.text ?? '');
+}
+
 export interface JournalOptions {
   /** How many handshakes and how many requests to keep (each). Default 1000. */
   capacity?: number;
@@ -127,7 +170,7 @@ export interface JournalOptions {
 
 /**
  * A bounded in-memory log of every handshake and request (bounded in bytes too: see
- * MAX_JOURNAL_STRING), with subscriptions:
+ * MAX_JOURNAL_STRING, MAX_BODY_BYTES and BODY_BUDGET_BYTES), with subscriptions:
  * `journal.on('handshake', record => …)` and `journal.on('request', record => …)`.
  */
 export class Journal extends EventEmitter<JournalEvents> {
@@ -135,6 +178,9 @@ export class Journal extends EventEmitter<JournalEvents> {
   private readonly requestRing: Ring<RequestRecord>;
   private readonly clock: () => Date;
   private lastId = 0;
+  /** Records still holding body text, oldest first, and the bytes of those texts. */
+  private readonly withBodies: RequestRecord[] = [];
+  private bodyBytes = 0;
 
   constructor(options: JournalOptions = {}) {
     super();
@@ -152,11 +198,31 @@ export class Journal extends EventEmitter<JournalEvents> {
     return record;
   }
 
-  recordRequest(entry: Omit<RequestRecord, 'id' | 'at'>): RequestRecord {
-    const record: RequestRecord = { id: ++this.lastId, at: this.clock().toISOString(), ...capStrings(entry) };
-    this.requestRing.push(record);
+  /** `body` defaults to null (no body): refusals never read one. */
+  recordRequest(entry: Omit<RequestRecord, 'id' | 'at' | 'body'> & { body?: RequestBody | null }): RequestRecord {
+    const { body = null, ...fields } = entry;
+    const record: RequestRecord = { id: ++this.lastId, at: this.clock().toISOString(), ...capStrings(fields), body: keptBody(body) };
+    const out = this.requestRing.push(record);
+    if (out !== undefined && this.withBodies[0] === out) this.bodyBytes -= textBytes(this.withBodies.shift()!);
+    if (record.body?.text) this.keepText(record);
     this.emit('request', record);
     return record;
+  }
+
+  /** Counts `record`'s body text against the budget, taking the oldest texts out while over it. */
+  private keepText(record: RequestRecord): void {
+    this.withBodies.push(record);
+    this.bodyBytes += textBytes(record);
+    while (this.bodyBytes > BODY_BUDGET_BYTES) {
+      const oldest = this.withBodies.shift()!;
+      this.bodyBytes -= textBytes(oldest);
+      oldest.body = { ...oldest.body!, text: null, omitted: 'evicted' };
+    }
+  }
+
+  /** Bytes of body text the journal holds now (at most BODY_BUDGET_BYTES). */
+  get bodyTextBytes(): number {
+    return this.bodyBytes;
   }
 
   /** Newest first. */
@@ -172,6 +238,8 @@ export class Journal extends EventEmitter<JournalEvents> {
   clear(): void {
     this.handshakeRing.clear();
     this.requestRing.clear();
+    this.withBodies.length = 0;
+    this.bodyBytes = 0;
   }
 
   /** Resolves with the next handshake matching `predicate` (or rejects after `timeoutMs`). */

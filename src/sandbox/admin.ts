@@ -5,6 +5,7 @@ import { LeanError } from '../app/errors.js';
 import { methodNotAllowed, type Clock } from '../app/routing.js';
 import { refuseCrossSiteWrites, refuseForeignHosts } from './admin-guards.js';
 import type { Journal } from '../gateway/journal.js';
+import { compileRequestFilter, listedRequest, RequestFilterError, type RequestFilter } from './request-filter.js';
 import { REVOCATION_ISSUERS, RevocationRefusal, type RevocationIssuer } from '../pki/serial.js';
 import { SCENARIOS_PATH } from './scenarios/admin-router.js';
 
@@ -70,13 +71,11 @@ export function createAdminApp(controls: AdminControls): Express {
   app
     .route('/admin/v1/requests')
     .get((req, res) => {
-      const { limit, reason, app: appName } = parseList(req.query);
-      const records = controls.journal
-        .requests()
-        .filter((record) => (!reason || record.reason === reason) && (!appName || record.app === appName));
+      const { limit, reason } = parseList(req.query);
+      const matches = requestFilterOf(req.query as Record<string, unknown>);
+      const records = controls.journal.requests().filter((record) => (!reason || record.reason === reason) && matches(record));
       const redactPath = controls.redactPath?.bind(controls);
-      const shown = records.slice(0, limit);
-      res.json(redactPath ? shown.map((record) => ({ ...record, path: redactPath(record.path) })) : shown);
+      res.json(records.slice(0, limit).map((record) => listedRequest(record, redactPath)));
     })
     .all(methodNotAllowed);
 
@@ -113,6 +112,18 @@ export function createAdminApp(controls: AdminControls): Express {
   app.use((_req, _res, next) => next(LeanError.of('INVALID_URL')));
   app.use(leanErrorHandler(controls.clock));
   return app;
+}
+
+/** `?method=&path=&status=&app=` as a filter; a malformed one is a 400 naming it. */
+function requestFilterOf(query: Record<string, unknown>): ReturnType<typeof compileRequestFilter> {
+  const { method, path, status, app } = query;
+  try {
+    return compileRequestFilter({ method, path, status, app } as RequestFilter);
+  } catch (error) {
+    if (!(error instanceof RequestFilterError)) throw error;
+    const standard = LeanError.invalidParameter(error.parameter, error.value);
+    throw new LeanError(standard.status, standard.httpStatus, `${standard.message} (${error.message})`, { field: error.parameter });
+  }
 }
 
 /** 400 INVALID_PARAMETERS for a malformed field, 404 UNKNOWN_CERTIFICATE for a serial no CA of the PKI issued. */

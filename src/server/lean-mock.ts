@@ -7,16 +7,18 @@ import { attachContext, type RequestContext } from '../app/context.js';
 import { correlationIdFor } from '../app/conventions.js';
 import { refuseCertificate, refuseConnectMethod, refuseUnparsable } from '../app/refusals.js';
 import { createLeanApp } from '../app/create-app.js';
-import { journalWhenDone } from '../app/request-log.js';
+import { journalWhenDone, redactBodiesWith } from '../app/request-log.js';
 import { systemClock, type Clock } from '../app/clock.js';
 import { Journal } from '../gateway/journal.js';
 import { createGateway, type Connection, type RejectionStyle, type TlsVersion } from '../gateway/tls-server.js';
 import { createInspector } from '../inspector/router.js';
+import { Redactor } from '../inspector/redact.js';
 import { createOAuthRouter } from '../lean/oauth.js';
 import { createLeanPki, type LeanPki } from '../pki/lean-pki.js';
 import type { RevocationIssuer } from '../pki/serial.js';
 import { createAdminApp } from '../sandbox/admin.js';
 import type { FaultRegistry } from '../sandbox/faults/registry.js';
+import { compileRequestFilter, listedRequest, type ListedRequest, type RequestFilter } from '../sandbox/request-filter.js';
 import type { ScenarioControls } from '../sandbox/scenarios/controller.js';
 import { resolveScenario } from '../sandbox/scenarios/load.js';
 import type { ScenarioInput } from '../sandbox/scenarios/schema.js';
@@ -96,6 +98,16 @@ export interface LeanMock {
    * serial, changing nothing.
    */
   revoke(serialNumber: string, issuer?: RevocationIssuer): Promise<{ serial: string; issuer: RevocationIssuer }>;
+  /**
+   * The journaled requests matching `filter`, newest first, each with its body redacted (JSON
+   * parsed into `body.json`). Throws a `RequestFilterError` for a malformed filter.
+   *
+   * @example
+   * const sent = mock.requests({ method: 'POST', path: '/customers/v1' });
+   * expect(sent).toHaveLength(1);
+   * expect(sent[0].body?.json).toEqual({ app_user_id: 'alice' });
+   */
+  requests<TJson = unknown>(filter?: RequestFilter): ListedRequest<TJson>[];
   /** TCP connections open on the API port, in any TLS state: what a storm of sockets leaves behind. */
   connections(): Promise<number>;
   /** Back to the seeded state: sandbox re-seeded, journal cleared, run-time revocations undone. */
@@ -123,6 +135,8 @@ export async function startLeanMock(options: LeanMockOptions = {}, wiring: LeanM
   const clock = options.clock ?? systemClock;
   const mtls = options.mtls ?? true;
   const journal = new Journal({ capacity: options.journalCapacity, clock });
+  const redactor = new Redactor(pki.apps.flatMap((app) => [app.appToken, app.clientSecret, app.webhookSecret]));
+  redactBodiesWith(journal, redactor);
   const tokens = createTokenAuthority({ apps: pki.apps, clock });
   const apps = pki.apps.map((app) => ({ name: app.name, appToken: app.appToken }));
   const appByFingerprint = new Map(pki.apps.map((app) => [app.credential.fingerprint256, app.name]));
@@ -252,6 +266,10 @@ export async function startLeanMock(options: LeanMockOptions = {}, wiring: LeanM
     scenarios: sandbox.scenarios,
     revoke,
     reset,
+    requests: <TJson>(filter: RequestFilter = {}) => {
+      const matches = compileRequestFilter(filter);
+      return journal.requests().filter(matches).map((record) => listedRequest<TJson>(record, (path) => redactor.url(path)));
+    },
     connections: () => new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     close: async () => {
       sandbox.close();

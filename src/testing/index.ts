@@ -16,7 +16,8 @@ export { expectRejectedAt } from './expect-rejected.js';
 export type { ExpectRejectedOptions } from './expect-rejected.js';
 
 // The types TestMock's members return, so a suite can name them without a second import.
-export type { HandshakeRecord, Journal, RequestRecord } from '../gateway/journal.js';
+export type { HandshakeRecord, Journal, RequestBody, RequestRecord } from '../gateway/journal.js';
+export type { ListedRequest, ListedRequestBody, RequestFilter } from '../sandbox/request-filter.js';
 export type { RejectionStyle, TlsVersion } from '../gateway/tls-server.js';
 export type { TlsRejectionReason } from '../reasons.js';
 export type { VariantName } from '../pki/catalogue.js';

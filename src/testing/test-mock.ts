@@ -9,6 +9,7 @@ import { fetchThrough, type TestFetchInit } from './fetch.js';
 import { TempPkiFolder, type PkiFiles } from './files.js';
 import { identitiesOf, identityNamed, type Identities, type IdentityName } from './identities.js';
 import { OverrideSet, type Override } from './overrides.js';
+import type { ListedRequest, RequestFilter } from '../sandbox/request-filter.js';
 
 export interface TestMockOptions
   extends Pick<
@@ -119,6 +120,16 @@ export interface TestMock extends AppCredentials {
    * mock.use({ path: '/data/v2/accounts', status: 503 }, { path: '/banks/v1', delay_ms: 1500 });
    */
   use(...overrides: Override[]): () => void;
+  /**
+   * What your client sent: the journaled requests matching `filter`, newest first, bodies redacted
+   * (JSON parsed into `body.json`). Throws a `RequestFilterError` for a malformed filter.
+   *
+   * @example
+   * const sent = mock.requests({ method: 'POST', path: '/payments/v1/intents' });
+   * expect(sent).toHaveLength(1);
+   * expect(sent[0].body?.json).toMatchObject({ amount: 100, currency: 'AED' });
+   */
+  requests<TJson = unknown>(filter?: RequestFilter): ListedRequest<TJson>[];
   /** Removes every override `use()` added. */
   resetOverrides(): void;
   /** Back to the seeded state: sandbox, journal, revocations and overrides (and any other fault). */
@@ -174,6 +185,7 @@ export async function startTestMock(options: TestMockOptions = {}): Promise<Test
       return { 'lean-app-token': app.appToken };
     },
     expectRejected: (call, expectOptions) => expectRejected(lean.journal, call, expectOptions),
+    requests: (filter) => lean.requests(filter),
     use: (...added) => overrides.use(added),
     resetOverrides: () => overrides.clear(),
     reset: () => {

@@ -78,7 +78,7 @@ describe('secrets on disk', () => {
       expect(readFileSync(join(cwd, target), 'utf8')).toContain('LEAN_MOCK_URL=');
     }
     expect(readFileSync(join(cwd, 'victim'), 'utf8')).toBe('do not touch\n');
-    expectPrivate(join(cwd, '.lean-mock', 'certs'));
+    expectPrivate(join(cwd, 'lean-mock-certs'));
   });
 
   it('a generation that fails halfway (file size limit) leaves no key anywhere', () => {
@@ -94,7 +94,7 @@ describe('secrets on disk', () => {
     const args = ['--port', '0', '--admin-port', 'off', '--json'];
     const both = await Promise.all([startServe(args, cwd, 60_000), startServe(args, cwd, 60_000)]);
     running.push(...both);
-    const { pki } = await readPkiFolder(join(cwd, '.lean-mock', 'certs'));
+    const { pki } = await readPkiFolder(join(cwd, 'lean-mock-certs'));
     for (const serve of both) {
       const { url } = JSON.parse(serve.readyLine) as { url: string };
       expect(await servedFingerprint(url)).toBe(pki.server.fingerprint256);

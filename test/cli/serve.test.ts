@@ -17,11 +17,11 @@ afterEach(async () => {
 const tokenOf = (certs: string): string => JSON.parse(readFileSync(join(certs, 'manifest.json'), 'utf8')).apps[0].app_token;
 
 describe('lean-mock serve', () => {
-  it('generates a PKI under ./.lean-mock/certs, prints the ready line and serves GET /banks/v1 over mTLS', async () => {
+  it('generates a PKI under ./lean-mock-certs, prints the ready line and serves GET /banks/v1 over mTLS', async () => {
     const cwd = tempDir();
     running = await startServe(['--port', '0', '--admin-port', '0'], cwd);
     const [, url, adminUrl, certs] = READY.exec(running.readyLine) ?? [];
-    expect(certs).toBe(join(cwd, '.lean-mock', 'certs'));
+    expect(certs).toBe(join(cwd, 'lean-mock-certs'));
     const { pki } = await readPkiFolder(certs!);
     const reply = await call(url!, pki, presented(pki, 'my_app'), { headers: { 'lean-app-token': tokenOf(certs!) } });
     expect(reply.ok && reply.status).toBe(200);
@@ -85,7 +85,7 @@ describe('lean-mock serve', () => {
     const cwd = tempDir();
     running = await startServe(['--port', '0', '--admin-port', 'off'], cwd);
     const port = new URL(READY.exec(running.readyLine)![1]!).port;
-    expect(expectOneErrorLine(leanMock(['serve', '--port', port, '--admin-port', 'off'], cwd), 1)).toMatch(/port \d+ is in use/);
+    expect(expectOneErrorLine(leanMock(['serve', '--port', port, '--admin-port', 'off'], cwd), 1)).toMatch(/^error: --port \d+: the port is in use/);
     expect(expectOneErrorLine(leanMock(['serve', '--certs', cwd, '--port', '0'], cwd), 1)).toMatch(/not a lean-mock certificate folder/);
   });
 

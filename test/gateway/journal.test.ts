@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Journal, MAX_JOURNAL_STRING, type HandshakeRecord } from '../../src/gateway/journal.js';
+import { BODY_BUDGET_BYTES, Journal, MAX_BODY_BYTES, MAX_JOURNAL_STRING, type HandshakeRecord } from '../../src/gateway/journal.js';
+import { seededRandom } from '../../src/sandbox/random.js';
 
 const handshake = (reason: HandshakeRecord['reason']): Omit<HandshakeRecord, 'id' | 'at'> => ({
   remote: '127.0.0.1:1',
@@ -81,5 +82,49 @@ describe('the journal is bounded in bytes, not only in records', () => {
     // 16 MB of paths and 32 MB of subjects came in; about 2 kB a string is kept.
     const kept = JSON.stringify([journal.requests(), journal.handshakes()]).length;
     expect(kept).toBeLessThan(1000 * 4 * (MAX_JOURNAL_STRING + 64) + 1000 * 600);
+  });
+});
+
+describe('request bodies in the journal', () => {
+  const withBody = (text: string | null): Parameters<Journal['recordRequest']>[0] => ({
+    method: 'POST', path: '/customers/v1', status: 200, app: null, client_fingerprint: null, duration_ms: 1, handshake_id: null, reason: null, correlation_id: 'c',
+    body: { content_type: 'application/json', bytes: text === null ? null : Buffer.byteLength(text), text, omitted: null },
+  });
+
+  it(`keeps a body's text up to ${MAX_BODY_BYTES} bytes, and beyond that only its size`, () => {
+    const journal = new Journal();
+    const fits = 'é'.repeat(MAX_BODY_BYTES / 2);
+    journal.recordRequest(withBody(fits));
+    journal.recordRequest(withBody(`${fits}x`));
+    const [tooLarge, kept] = journal.requests();
+    expect(kept!.body).toMatchObject({ text: fits, omitted: null });
+    expect(tooLarge!.body).toMatchObject({ text: null, omitted: 'too_large', bytes: MAX_BODY_BYTES + 1 });
+    expect(journal.recordRequest({ ...withBody(null), body: undefined }).body).toBeNull();
+  });
+
+  it(`holds at most ${BODY_BUDGET_BYTES} bytes of body text whatever arrives, taking it from the oldest requests first`, () => {
+    const random = seededRandom(7);
+    const journal = new Journal({ capacity: 2_000 });
+    for (let i = 0; i < 3_000; i++) {
+      journal.recordRequest(withBody('x'.repeat(random.int(0, MAX_BODY_BYTES))));
+      expect(journal.bodyTextBytes).toBeLessThanOrEqual(BODY_BUDGET_BYTES);
+    }
+    const records = journal.requests();
+    expect(records).toHaveLength(2_000);
+    const held = records.reduce((sum, record) => sum + Buffer.byteLength(record.body?.text ?? ''), 0);
+    expect(held).toBe(journal.bodyTextBytes);
+    // Newest first: once one request lost its text, every older one has too.
+    const firstEvicted = records.findIndex((record) => record.body?.omitted === 'evicted');
+    expect(firstEvicted).toBeGreaterThan(0);
+    expect(records.slice(firstEvicted).every((record) => record.body?.omitted === 'evicted' || record.body?.text === '')).toBe(true);
+    expect(records[0]!.body!.text).not.toBeNull();
+  });
+
+  it('stops counting the bodies of requests that left the ring, and forgets all on clear', () => {
+    const journal = new Journal({ capacity: 10 });
+    for (let i = 0; i < 25; i++) journal.recordRequest(withBody('y'.repeat(100)));
+    expect(journal.bodyTextBytes).toBe(1_000);
+    journal.clear();
+    expect(journal.bodyTextBytes).toBe(0);
   });
 });

@@ -48,6 +48,7 @@ const request = (reason: RequestRecord['reason'], extra: Partial<RequestRecord> 
   handshake_id: 7,
   reason,
   correlation_id: 'c0rr',
+  body: null,
   ...extra,
 });
 
