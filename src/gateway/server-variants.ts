@@ -131,7 +131,25 @@ export async function openServerVariantListeners(options: ServerVariantListenerO
       },
     );
     server.prependListener('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
-      judge(variant.name, socket, stateOf(socket), 'refused', { alert: receivedAlert(error), rawCode: error.code ?? null });
+      const alert = receivedAlert(error);
+      const state = stateOf(socket);
+      // Only an alert, or a hang-up mid-handshake, is a client refusing: plain HTTP, garbage or
+      // silence never judged a certificate, and counting them would pass a misconfigured audit.
+      if (alert !== null || error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+        judge(variant.name, socket, state, 'refused', { alert, rawCode: error.code ?? null });
+      } else if (!state.judged) {
+        state.judged = true;
+        options.journal.recordHandshake({
+          remote: state.remote,
+          tls_version: null,
+          verdict: 'rejected',
+          reason: 'handshake_failed',
+          raw_code: error.code ?? null,
+          client: null,
+          app: null,
+          server_variant: variant.name,
+        });
+      }
       socket.destroy();
     });
     server.on('secureConnection', (socket: TLSSocket) => {

@@ -140,7 +140,7 @@ function explainFailedHandshake(rawCode: string | null): Explanation {
 /** Why a handshake was rejected; null for an accepted one. */
 export function explainHandshake(record: HandshakeRecord, context: ExplainContext): Explanation | null {
   // On a bad-server-certificate listener it is the client that is judged, whatever the handshake did.
-  if (record.server_variant !== undefined) return explainServerVariant(record);
+  if (record.client_verdict !== undefined) return explainServerVariant(record);
   if (record.verdict === 'accepted') return null;
   return certificateFacts(record.client, record, context);
 }

@@ -133,7 +133,18 @@ describe('the bad server certificate listeners', () => {
     expect((await journaled).client_verdict).toBe('refused');
   });
 
-  it('opens none with serverVariants: false', async () => {
+  it('does not count plain HTTP to a variant port as a refusal: that client never judged a certificate', async () => {
+    mock.reset();
+    const journaled = nextOn('expired');
+    await fetch(`${mock.serverVariants.expired!.replace('https:', 'http:')}/banks/v1`).catch(() => undefined);
+    const record = await journaled;
+    expect(record).toMatchObject({ reason: 'handshake_failed', raw_code: 'ERR_SSL_HTTP_REQUEST' });
+    expect(record.client_verdict).toBeUndefined();
+    const listed = (await (await fetch(`${mock.adminUrl}/admin/v1/server-variants`)).json()) as Array<Record<string, unknown>>;
+    expect(listed.find((entry) => entry.name === 'expired')).toMatchObject({ refused: 0, accepted: 0 });
+  });
+
+    it('opens none with serverVariants: false', async () => {
     const quiet = await startLeanMock({ pki, serverVariants: false });
     try {
       expect(quiet.serverVariants).toEqual({});
