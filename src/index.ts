@@ -34,6 +34,7 @@ export { PkiFolderError, readPkiFolder, writePkiFolder } from './pki/folder.js';
 export type { ManifestApp, ManifestFile, ManifestVariant, PkiManifest } from './pki/manifest.js';
 export { CATALOGUE, VARIANT_NAMES } from './pki/catalogue.js';
 export type { CatalogueVariant, VariantDescription, VariantName, VariantOutcome } from './pki/catalogue.js';
+export { SERVER_CATALOGUE, SERVER_VARIANT_NAMES, type ServerVariantDescription, type ServerVariantName } from './pki/server-variants/catalogue.js';
 export { KEY_TYPES } from './pki/key-types.js';
 export type { KeyType } from './pki/key-types.js';
 export { createTestAuthority } from './pki/test-authority.js';

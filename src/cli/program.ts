@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAuditClientCommand } from './audit-client.js';
 import { registerCertsCommand } from './certs.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerDriftCommand } from './drift.js';
@@ -29,6 +30,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerDoctorCommand(program, io);
   registerRecordCommand(program, io);
   registerDriftCommand(program, io);
+  registerAuditClientCommand(program, io);
   if (argv.length === 0) {
     io.stderr('error: missing command (see lean-mock --help)\n');
     return 2;

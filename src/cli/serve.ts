@@ -36,6 +36,7 @@ interface ServeFlags {
   writeEnv?: string;
   scenario?: string;
   replay?: string;
+  serverVariants: 'on' | 'off';
   json: boolean;
 }
 
@@ -59,6 +60,11 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--webhook-url <url>', "where every app's webhooks are POSTed (http or https)")
     .option('--scenario <file>', 'preload customers, accounts, transactions and canned replies (JSON or YAML), again after every reset')
     .option('--replay <dir>', 'answer requests matching exchanges recorded by "lean-mock record" from DIR; the rest from the sandbox')
+    .addOption(
+      new Option('--server-variants <on|off>', 'one loopback listener per bad server certificate, to test that clients verify the server')
+        .choices(['on', 'off'])
+        .default('on'),
+    )
     .option('--json', 'print the ready line as one JSON object', false)
     // Not --env-file: Node 20 claims that flag anywhere on its command line, even after the script.
     .option('--write-env <path>', 'also write the URL, credentials and certificate paths as KEY=value lines (mode 0600)')
@@ -105,6 +111,7 @@ Examples:
         webhookUrl: flags.webhookUrl,
         scenario: scenario as ScenarioInput | undefined,
         ...(flags.replay !== undefined ? { replay: resolve(io.cwd, flags.replay) } : {}),
+        serverVariants: flags.serverVariants === 'on',
       }).catch((error: NodeJS.ErrnoException & { port?: number }) => {
         if (error.name === 'ScenarioError') throw new UsageError(`--scenario ${flags.scenario}: ${error.message}`);
         if (error.name === 'ReplayFolderError') throw new UsageError(`--replay: ${error.message}`);
@@ -130,7 +137,7 @@ Examples:
       const shutdown = io.waitForShutdown();
       io.stdout(
         flags.json
-          ? `${JSON.stringify({ url: mock.url, adminUrl: mock.adminUrl, certs: dir, appToken })}\n`
+          ? `${JSON.stringify({ url: mock.url, adminUrl: mock.adminUrl, certs: dir, appToken, serverVariants: mock.serverVariants })}\n`
           : `lean-mock ready ${mock.url} admin ${mock.adminUrl ?? 'off'} certs ${dir}\n`,
       );
       const signal = await shutdown;

@@ -31,6 +31,8 @@ export interface LeafRequest {
    * set. Default: a random positive 128-bit serial.
    */
   serialNumber?: string;
+  /** Hash the issuer signs with (default SHA-256); SHA-1 only for the `sha1_signature` server variant. */
+  signatureHash?: 'SHA-1' | 'SHA-256';
 }
 
 export interface AuthorityOptions {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { request as httpsRequest } from 'node:https';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -58,6 +59,7 @@ afterAll(() => removeTempDirs());
 interface Traced {
   url: string;
   adminUrl: string;
+  serverVariants: Record<string, string>;
   /** Every module URL resolved so far. */
   modules(): string[];
   stderr(): string;
@@ -91,7 +93,7 @@ function serveTraced(certsDir: string): Promise<Traced> {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       if (!stdout.includes('\n')) return;
-      const ready = JSON.parse(stdout.split('\n')[0]!) as { url: string; adminUrl: string };
+      const ready = JSON.parse(stdout.split('\n')[0]!) as { url: string; adminUrl: string; serverVariants: Record<string, string> };
       resolve({
         ...ready,
         modules: () => readFileSync(log, 'utf8').split('\n').filter(Boolean),
@@ -131,6 +133,18 @@ describe('lean-mock serve --certs', () => {
     expect(loaded(served.modules(), HEAVY.forge)).toEqual([]);
     const refused = await call(served.url, pki, presented(pki, 'my_app'), { headers: appTokenOf(pki) });
     expect(refused.ok).toBe(false);
+  });
+
+  it('serves the bad server certificates from the folder\'s files, loading no X.509 library for them either', async () => {
+    const served = await serveTraced(certs);
+    const refused = await new Promise<string | undefined>((resolve) => {
+      const req = httpsRequest(`${served.serverVariants.expired}/banks/v1`, { ca: pki.chainPem, agent: false }, (res) => resolve(`status ${res.statusCode}`));
+      req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code));
+      req.end();
+    });
+    expect(refused).toBe('CERT_HAS_EXPIRED');
+    expect(loaded(served.modules(), HEAVY.x509)).toEqual([]);
+    expect(loaded(served.modules(), HEAVY.forge)).toEqual([]);
   });
 
   it('lists the serials of the folder\'s own CRLs before any revocation, as the CA\'s revocation lists read them', async () => {
