@@ -15,7 +15,7 @@ export const TABLE_END = '<!-- server-variant-clients:end -->';
  * table changes only when a stack's behaviour does.
  */
 export function shortError(stack: VariantStackName, error: string): string {
-  const text = error.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
+  const text = error.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT').replace(/\bport=\d+/g, 'port=PORT');
   switch (stack) {
     case 'curl':
       return text.replace(/^curl: \((\d+)\) (?:SSL certificate problem: )?/, 'curl: ($1) ');
