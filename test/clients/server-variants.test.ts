@@ -100,7 +100,7 @@ describe.each(stacks.map((stack) => [stack.name, stack] as const))('%s', (name) 
   describe.each(TLS_VERSIONS)('TLS %s', (tls) => {
     it.each(MODES)('reaches the good server in %s mode (its setup works, so a refusal is about the certificate)', (mode) => {
       const control = runOf(name).controls.find((entry) => entry.tls === tls && entry.mode === mode)!;
-      expect(control.outcome, told(control)).toMatchObject({ ok: true, status: 200 });
+      expect(control.outcome, told(control)).toMatchObject({ ok: true, status: expect.any(Number) });
       expect(control.verdict?.verdict, told(control)).toBe('accepted');
     });
 
