@@ -45,6 +45,7 @@ export function registerCertsCommand(program: Command, io: CliIo): void {
           `  app cert     ${app.cert}  key ${app.key}  p12 ${app.p12} (password ${manifest.p12_password})`,
           `  app token    ${app.app_token}`,
           `  bad variants ${manifest.variants.map((variant) => variant.name).join(', ')}`,
+          `  bad servers  ${(manifest.server_variants ?? []).map((variant) => variant.name).join(', ')} (bad_server/)`,
           `  valid until  ${manifest.valid_until}`,
           '',
         ].join('\n'),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';
 import {
@@ -45,6 +45,8 @@ export interface LeafRequest {
    * set. Default: a random positive 128-bit serial.
    */
   serialNumber?: string;
+  /** Hash the issuer signs with (default SHA-256); SHA-1 only for the `sha1_signature` server variant. */
+  signatureHash?: 'SHA-1' | 'SHA-256';
 }
 
 export interface AuthorityOptions {
@@ -147,6 +149,7 @@ export class CertificateAuthority {
       notAfter: request.notAfter ?? new Date(now.getTime() + 365 * DAY_MS),
       extensions: await leafExtensions(this.keyType, keys.publicKey, this.keys.publicKey, request),
       serialNumber: request.serialNumber === undefined ? undefined : serialIntegerHex(normalizeSerial(request.serialNumber)),
+      signatureHash: request.signatureHash,
     });
     return describeIssued(certificate, await exportPrivateKeyPem(keys.privateKey));
   }
@@ -203,6 +206,7 @@ interface SignRequest {
   extensions: x509.Extension[];
   /** INTEGER contents as hex (see `serialIntegerHex`); default random. */
   serialNumber?: string;
+  signatureHash?: 'SHA-1' | 'SHA-256';
 }
 
 async function signCertificate(request: SignRequest): Promise<x509.X509Certificate> {
@@ -213,10 +217,20 @@ async function signCertificate(request: SignRequest): Promise<x509.X509Certifica
     notBefore: request.notBefore,
     notAfter: request.notAfter,
     publicKey: request.subjectKeys.publicKey,
-    signingKey: request.issuerKeys.privateKey,
-    signingAlgorithm: signingAlgorithm(request.keyType),
+    signingKey: await signingKeyFor(request),
+    signingAlgorithm: request.signatureHash
+      ? { ...signingAlgorithm(request.keyType), hash: request.signatureHash }
+      : signingAlgorithm(request.keyType),
     extensions: request.extensions,
   });
+}
+
+/** The issuer's key, re-imported for another hash where WebCrypto binds the hash to an RSA key. */
+async function signingKeyFor(request: SignRequest): Promise<CryptoKey> {
+  const key = request.issuerKeys.privateKey;
+  if (!request.signatureHash || request.keyType !== 'rsa') return key;
+  const der = await webcrypto.subtle.exportKey('pkcs8', key);
+  return webcrypto.subtle.importKey('pkcs8', der, { name: 'RSASSA-PKCS1-v1_5', hash: request.signatureHash }, false, ['sign']);
 }
 
 function selfSign(

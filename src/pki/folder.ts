@@ -2,10 +2,11 @@ import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises
 import { dirname, join } from 'node:path';
 import type { CatalogueVariant } from './catalogue.js';
 import { describeCertificate, type IssuedCertificate } from './describe.js';
-import { certificateAndChain, defaultApp, type AppIdentity, type AuthorityMaterial, type LeanPki } from './lean-pki.js';
+import { certificateAndChain, defaultApp, lazyServerVariants, type AppIdentity, type AuthorityMaterial, type LeanPki } from './lean-pki.js';
 import { MANIFEST_VERSION, manifestSchema, type ManifestFile, type PkiManifest } from './manifest.js';
 import { joinPem, splitPem } from './pem.js';
 import type { Pkcs12Input } from './pkcs12.js';
+import type { ServerVariant } from './server-variants/build.js';
 import { FOLDER_MODE, PUBLIC_MODE, SECRET_MODE, stagingFolderFor, swapIntoPlace, sweepAbandoned } from './safe-files.js';
 
 /** Why a certificate folder could not be written or read; `message` is one line for a person. */
@@ -42,7 +43,7 @@ export async function writePkiFolder(
   }
   // Loaded here, not at import: reading a folder back (all `serve` does) never writes a PKCS#12.
   const { toPkcs12 } = await import('./pkcs12.js');
-  const { files, manifest } = planFolder(pki, toPkcs12);
+  const { files, manifest } = planFolder(pki, await pki.serverVariants(), toPkcs12);
   let staging: string | undefined;
   try {
     await ensureFolder(dirname(dir), FOLDER_MODE);
@@ -112,18 +113,42 @@ export async function readPkiFolder(dir: string): Promise<{ pki: LeanPki; manife
     crlPem: await text(entry.crl),
   });
 
+  const intermediate = await authority(manifest.ca.intermediate);
+  const partnerIntermediate = await authority(manifest.ca.partner_intermediate);
+  const server = { ...(await credential(manifest.server.cert, manifest.server.key)), hosts: manifest.server.hosts };
+  const createdAt = new Date(manifest.created_at);
+  const written = manifest.server_variants;
+  // Read on first use, like the building kind: serving a folder reads only what it serves.
+  let serverVariants: Promise<readonly ServerVariant[]> | undefined;
+  const readServerVariants = written
+    ? () =>
+        (serverVariants ??= Promise.all(
+          written.map(async (entry): Promise<ServerVariant> => {
+            return {
+              name: entry.name,
+              description: entry.description,
+              mustRefuse: entry.must_refuse,
+              expectedClientError: { message: entry.expected_client_error.message, code: entry.expected_client_error.code, nodeCode: entry.expected_client_error.node_code, alert: entry.expected_client_error.alert },
+              credential: await credential(entry.files.cert, entry.files.key),
+              chainPems: entry.files.chain ? splitPem(await text(entry.files.chain)) : [],
+              ...(entry.files.crl ? { crlPem: await text(entry.files.crl) } : {}),
+            };
+          }),
+        ))
+    : lazyServerVariants({ keyType: manifest.key_type, createdAt, intermediate, partnerIntermediate, hosts: server.hosts });
+
   const pki: LeanPki = {
     keyType: manifest.key_type,
-    createdAt: new Date(manifest.created_at),
+    createdAt,
     validUntil: new Date(manifest.valid_until),
     p12Password: manifest.p12_password,
     root: await authority(manifest.ca.root),
-    intermediate: await authority(manifest.ca.intermediate),
-    partnerIntermediate: await authority(manifest.ca.partner_intermediate),
+    intermediate,
+    partnerIntermediate,
     rogueRootPem: await text(manifest.ca.rogue_root.cert),
     chainPem: await text(manifest.trust.chain),
     crlsPem: await text(manifest.trust.crls),
-    server: { ...(await credential(manifest.server.cert, manifest.server.key)), hosts: manifest.server.hosts },
+    server,
     apps: await Promise.all(
       manifest.apps.map(async (app) => ({
         name: app.name,
@@ -148,12 +173,17 @@ export async function readPkiFolder(dir: string): Promise<{ pki: LeanPki; manife
         };
       }),
     ),
+    serverVariants: readServerVariants,
   };
   return { pki, manifest };
 }
 
 /** Every file of the folder and the manifest that describes them, from one table. */
-function planFolder(pki: LeanPki, toPkcs12: (input: Pkcs12Input) => Buffer): { files: PlannedFile[]; manifest: PkiManifest } {
+function planFolder(
+  pki: LeanPki,
+  serverVariants: readonly ServerVariant[],
+  toPkcs12: (input: Pkcs12Input) => Buffer,
+): { files: PlannedFile[]; manifest: PkiManifest } {
   const files: PlannedFile[] = [];
   const add = (path: string, contents: string | Buffer, description: string, secret = false): string => {
     files.push({ path, contents, description, secret });
@@ -246,6 +276,25 @@ function planFolder(pki: LeanPki, toPkcs12: (input: Pkcs12Input) => Buffer): { f
     ...(variant.credential ? facts(variant.credential) : {}),
   }));
 
+  const server_variants: NonNullable<PkiManifest['server_variants']> = serverVariants.map((variant) => {
+    const base = `bad_server/${variant.name}`;
+    return {
+      name: variant.name,
+      description: variant.description,
+      must_refuse: variant.mustRefuse,
+      expected_client_error: wireError(variant.expectedClientError),
+      files: {
+        cert: add(`${base}/cert.crt`, variant.credential.certificatePem, `${variant.name}: server certificate (leaf)`),
+        key: add(`${base}/key.pem`, variant.credential.privateKeyPem, `${variant.name}: server private key`, true),
+        ...(variant.chainPems.length
+          ? { chain: add(`${base}/chain.crt`, joinPem(variant.chainPems), `${variant.name}: what the server sends after the leaf`) }
+          : {}),
+        ...(variant.crlPem ? { crl: add(`${base}/crl.pem`, variant.crlPem, `${variant.name}: the CRL that revokes it`) } : {}),
+      },
+      ...facts(variant.credential),
+    };
+  });
+
   const manifest: PkiManifest = {
     lean_mock_pki: MANIFEST_VERSION,
     created_at: pki.createdAt.toISOString(),
@@ -257,6 +306,7 @@ function planFolder(pki: LeanPki, toPkcs12: (input: Pkcs12Input) => Buffer): { f
     server,
     apps,
     variants,
+    server_variants,
     files: [
       ...files.map(({ path, description, secret }) => ({ path, description, secret })),
       { path: 'manifest.json', description: 'This description of the folder (holds client secrets)', secret: true },
@@ -284,6 +334,10 @@ function variantFiles(
     );
   }
   return files;
+}
+
+function wireError(error: ServerVariant['expectedClientError']): NonNullable<PkiManifest['server_variants']>[number]['expected_client_error'] {
+  return { message: error.message, code: error.code, node_code: error.nodeCode, alert: error.alert };
 }
 
 function facts(certificate: Omit<IssuedCertificate, 'certificatePem' | 'privateKeyPem'>) {

@@ -3,6 +3,7 @@ import { buildCatalogue, type CatalogueVariant } from './catalogue.js';
 import type { IssuedCertificate } from './describe.js';
 import type { KeyType } from './key-types.js';
 import { joinPem } from './pem.js';
+import type { ServerVariant, ServerVariantMaterials } from './server-variants/build.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long the good certificates and the CRLs last; `not_yet_valid` starts when they end. */
@@ -87,6 +88,11 @@ export interface LeanPki {
   /** The first app is the default one (`my_app_*` files). */
   readonly apps: readonly AppIdentity[];
   readonly variants: readonly CatalogueVariant[];
+  /**
+   * The bad server certificates (DESIGN.md §2.5), built on the first call and memoised: they are
+   * never on the path of building a PKI or starting a server.
+   */
+  serverVariants(): Promise<readonly ServerVariant[]>;
 }
 
 const DEFAULT_APPS: readonly AppRequest[] = [{ name: 'my_app' }, { name: 'other_app' }];
@@ -198,6 +204,30 @@ export async function createLeanPki(options: LeanPkiOptions = {}): Promise<LeanP
     server: { ...server, hosts },
     apps: identities,
     variants: catalogue.variants,
+    serverVariants: lazyServerVariants({
+      keyType,
+      createdAt: now,
+      intermediate,
+      partnerIntermediate,
+      hosts,
+    }),
+  };
+}
+
+/**
+ * A memoised builder of the server variants from the PKI's CAs. A failed build is forgotten, so
+ * the next caller tries again rather than inheriting a stale error.
+ */
+export function lazyServerVariants(materials: ServerVariantMaterials): () => Promise<readonly ServerVariant[]> {
+  let built: Promise<readonly ServerVariant[]> | undefined;
+  return () => {
+    built ??= import('./server-variants/build.js')
+      .then(({ buildServerVariants }) => buildServerVariants(materials))
+      .catch((error: unknown) => {
+        built = undefined;
+        throw error;
+      });
+    return built;
   };
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TLS_REJECTION_REASONS } from '../reasons.js';
 import { VARIANT_NAMES } from './catalogue.js';
 import { KEY_TYPES } from './key-types.js';
+import { SERVER_VARIANT_NAMES } from './server-variants/catalogue.js';
 
 /**
  * manifest.json: what a certificate folder holds, for people and for scripts in any language.
@@ -47,6 +48,16 @@ const variantEntry = z.object({
   ...z.object(certificateFacts).partial().shape,
 });
 
+/** A bad server certificate (DESIGN.md §2.5). */
+const serverVariantEntry = z.object({
+  name: z.enum(SERVER_VARIANT_NAMES),
+  description: z.string(),
+  must_refuse: z.boolean(),
+  expected_client_error: z.object({ message: z.string(), code: z.string(), node_code: z.string().nullable(), alert: z.string().nullable() }),
+  files: z.object({ cert: path, key: path, chain: path.optional(), crl: path.optional() }),
+  ...certificateFacts,
+});
+
 const fileEntry = z.object({ path, description: z.string(), secret: z.boolean() });
 
 export const MANIFEST_VERSION = 1;
@@ -67,10 +78,13 @@ export const manifestSchema = z.object({
   server: z.object({ cert: path, key: path, cert_and_chain: path, hosts: z.array(z.string()), ...certificateFacts }),
   apps: z.array(appEntry).min(1),
   variants: z.array(variantEntry),
+  /** Absent from folders written before the server variants existed: they are then built on first use. */
+  server_variants: z.array(serverVariantEntry).optional(),
   files: z.array(fileEntry),
 });
 
 export type PkiManifest = z.infer<typeof manifestSchema>;
 export type ManifestApp = z.infer<typeof appEntry>;
 export type ManifestVariant = z.infer<typeof variantEntry>;
+export type ManifestServerVariant = z.infer<typeof serverVariantEntry>;
 export type ManifestFile = z.infer<typeof fileEntry>;
