@@ -40,18 +40,29 @@ export function shortError(stack: VariantStackName, error: string): string {
 
 const code = (text: string): string => `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
 
-/** What one case looked like from both ends: the client's words, and the listener's alert. */
-function cell(stack: VariantStackName, entry: Case): string {
-  if (entry.outcome.ok) return `accepted (HTTP ${entry.outcome.status})`;
-  const alert = entry.verdict?.alert ? `, alert \`${entry.verdict.alert}\`` : ', no alert';
-  return `${code(shortError(stack, entry.outcome.error ?? ''))}${alert}`;
+/** The client's own words, or what it got when it did not refuse. */
+function said(stack: VariantStackName, entry: Case): string {
+  return entry.outcome.ok ? `accepted (HTTP ${entry.outcome.status})` : code(shortError(stack, entry.outcome.error ?? ''));
 }
 
-/** One cell for both TLS versions when they agree; otherwise each version's. */
+/**
+ * One cell for both TLS versions: the client's words (each version's when they differ), then the
+ * alerts the listener heard. Alerts come last because one stack's are racy (Java sends its alert
+ * as it closes, and the close may win): {@link comparable} leaves them out.
+ */
 function bothVersions(stack: VariantStackName, cases: readonly Case[]): string {
-  const cells = cases.map((entry) => ({ tls: entry.tls, text: cell(stack, entry) }));
-  const distinct = [...new Set(cells.map((entry) => entry.text))];
-  return distinct.length === 1 ? distinct[0]! : cells.map((entry) => `TLS ${entry.tls}: ${entry.text}`).join('<br>');
+  const words = [...new Set(cases.map((entry) => said(stack, entry)))];
+  const text = words.length === 1 ? words[0]! : cases.map((entry) => `TLS ${entry.tls}: ${said(stack, entry)}`).join('<br>');
+  if (cases.every((entry) => entry.outcome.ok)) return text;
+  return `${text} · alert ${alertList(cases)}`;
+}
+
+const alertList = (cases: readonly Case[]): string =>
+  [...new Set(cases.map((entry) => (entry.verdict?.alert ? `\`${entry.verdict.alert}\`` : 'none')))].sort().join(' or ');
+
+/** The table without the alerts, which may differ from run to run: what the README check compares. */
+export function comparable(table: string): string {
+  return table.replace(/ · alert [^|]*/g, ' ').replace(/ \(alerts: [^)]*\)/g, '');
 }
 
 export function outcomeTable(runs: readonly StackRun[]): string {
@@ -69,13 +80,12 @@ export function outcomeTable(runs: readonly StackRun[]): string {
     const insecure = mustRefuse.flatMap((variant) => casesOf(run, variant, 'insecure'));
     const refused = safe.filter((entry) => entry.verdict?.verdict === 'refused').length;
     const accepted = insecure.filter((entry) => entry.verdict?.verdict === 'accepted').length;
-    const alerts = [...new Set(safe.map((entry) => entry.verdict?.alert ?? 'none'))].map((alert) => `\`${alert}\``).join(', ');
     lines.push(
-      `| ${run.stack.name} | ${run.stack.insecureSetting} | \`refused\` ${refused}/${safe.length} (alerts: ${alerts}) | \`accepted\` ${accepted}/${insecure.length}: **caught** |`,
+      `| ${run.stack.name} | ${run.stack.insecureSetting} | \`refused\` ${refused}/${safe.length} (alerts: ${alertList(safe).replaceAll(' or ', ', ')}) | \`accepted\` ${accepted}/${insecure.length}: **caught** |`,
     );
   }
 
-  lines.push('', `What each stack says when it refuses (default settings; TLS 1.2 and 1.3 alike unless shown):`, '');
+  lines.push('', `What each stack says when it refuses (default settings; TLS 1.2 and 1.3 alike unless shown), and the alert the listener heard:`, '');
   lines.push(`| variant | ${names.join(' | ')} |`, `|---|${names.map(() => '---|').join('')}`);
   for (const variant of mustRefuse) {
     lines.push(`| \`${variant}\` | ${runs.map((run) => bothVersions(run.stack.name, casesOf(run, variant, 'safe'))).join(' | ')} |`);

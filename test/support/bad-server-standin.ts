@@ -1,56 +1,35 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { CertificateAuthority, issueSelfSignedLeaf } from '../../src/pki/authority.js';
 import type { IssuedCertificate } from '../../src/pki/describe.js';
-import { generateKeyPair } from '../../src/pki/keys.js';
 import type { LeanPki } from '../../src/pki/lean-pki.js';
 import { joinPem } from '../../src/pki/pem.js';
 import type { ClientVerdict, ServerVariant } from './server-variant-clients.js';
 
 /**
- * A stand-in for lean-mock's per-variant listeners (issue 16 items 1-2), so the client programs
- * can be proved before those exist: one https server per bad server certificate on 127.0.0.1,
+ * A stand-in for lean-mock's per-variant listeners (issue 16 item 2), so the client programs can
+ * be proved before those exist: one https server per bad server certificate on 127.0.0.1,
  * each requiring my_app's client certificate like the real gateway, and journaling per connection
  * whether the client refused the handshake (with the alert it sent) or completed it and sent a
  * request (an insecure client).
  */
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-const HOSTS = ['localhost', '127.0.0.1'];
 
 interface VariantCertificate {
   name: string;
   mustRefuse: boolean;
   leaf: IssuedCertificate;
   /** Issuers sent after the leaf. */
-  chainPems: string[];
+  chainPems: readonly string[];
 }
 
+/** The catalogue's own certificates (src/pki/server-variants): only the listening is stood in for. */
 async function variantCertificates(pki: LeanPki): Promise<VariantCertificate[]> {
-  const [intermediate, partner, rogueRoot, leafKeys] = await Promise.all([
-    CertificateAuthority.load(pki.intermediate.certificatePem, pki.intermediate.privateKeyPem, pki.keyType),
-    CertificateAuthority.load(pki.partnerIntermediate.certificatePem, pki.partnerIntermediate.privateKeyPem, pki.keyType),
-    CertificateAuthority.createRoot({ keyType: pki.keyType, commonName: 'Rogue Root CA', organization: 'Not Lean (test only)' }),
-    generateKeyPair(pki.keyType),
-  ]);
-  const now = Date.now();
-  const server = { commonName: 'mtls.sandbox.leantech.me', purpose: 'server' as const, hosts: HOSTS, keyPair: leafKeys };
-  const revokedSerial = pki.variants.find((variant) => variant.name === 'revoked')?.credential?.serialNumber;
-  const chain = [pki.intermediate.certificatePem];
-  const make = async (name: string, mustRefuse: boolean, leaf: Promise<IssuedCertificate>, chainPems = chain): Promise<VariantCertificate> =>
-    ({ name, mustRefuse, leaf: await leaf, chainPems });
-  return Promise.all([
-    make('expired', true, intermediate.issue({ ...server, notBefore: new Date(now - 60 * DAY_MS), notAfter: new Date(now - 30 * DAY_MS) })),
-    make('not_yet_valid', true, intermediate.issue({ ...server, notBefore: new Date(now + 365 * DAY_MS), notAfter: new Date(now + 730 * DAY_MS) })),
-    make('wrong_host', true, intermediate.issue({ ...server, hosts: ['not-lean.example'] })),
-    make('self_signed', true, issueSelfSignedLeaf(pki.keyType, { ...server, notBefore: new Date(now - DAY_MS), notAfter: new Date(now + 365 * DAY_MS) }), []),
-    make('unknown_ca', true, rogueRoot.issue(server), [rogueRoot.certificatePem]),
-    make('wrong_purpose', true, intermediate.issue({ ...server, purpose: 'client' })),
-    make('incomplete_chain', true, partner.issue(server), []),
-    // Listed in the intermediate's CRL (the client variant's serial): only a client that fetches CRLs refuses it.
-    make('revoked', false, intermediate.issue({ ...server, serialNumber: revokedSerial })),
-  ]);
+  return (await pki.serverVariants()).map((variant) => ({
+    name: variant.name,
+    mustRefuse: variant.mustRefuse,
+    leaf: variant.credential,
+    chainPems: variant.chainPems,
+  }));
 }
 
 export interface BadServerStandIn {
@@ -81,6 +60,8 @@ export async function startBadServerStandIn(pki: LeanPki): Promise<BadServerStan
       ca: pki.chainPem,
       requestCert: true,
       rejectUnauthorized: true,
+      // Node's own OpenSSL will not even load a SHA-1-signed certificate at its default level.
+      ...(certificate.name === 'sha1_signature' ? { ciphers: 'DEFAULT:@SECLEVEL=0' } : {}),
     });
     const accepted = new WeakSet<TLSSocket>();
     const alertOf = (error: Error & { reason?: string }): string | null => /alert (.+)$/.exec(error.reason ?? '')?.[1] ?? null;
