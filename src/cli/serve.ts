@@ -25,6 +25,7 @@ interface ServeFlags {
   asOf?: string;
   webhookUrl?: string;
   writeEnv?: string;
+  serverVariants: 'on' | 'off';
   json: boolean;
 }
 
@@ -46,6 +47,11 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--seed <n>', 'seed of the sandbox data (same seed, same data)', '1')
     .option('--as-of <date>', 'the day seeded data runs up to, YYYY-MM-DD (default: today, UTC)')
     .option('--webhook-url <url>', "where every app's webhooks are POSTed (http or https)")
+    .addOption(
+      new Option('--server-variants <on|off>', 'one loopback listener per bad server certificate, to test that clients verify the server')
+        .choices(['on', 'off'])
+        .default('on'),
+    )
     .option('--json', 'print the ready line as one JSON object', false)
     // Not --env-file: Node 20 claims that flag anywhere on its command line, even after the script.
     .option('--write-env <path>', 'also write the URL, credentials and certificate paths as KEY=value lines (mode 0600)')
@@ -77,6 +83,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         seed,
         asOf: flags.asOf,
         webhookUrl: flags.webhookUrl,
+        serverVariants: flags.serverVariants === 'on',
       }).catch((error: NodeJS.ErrnoException & { port?: number }) => {
         if (error.code === 'EADDRINUSE') throw new Error(`port ${error.port ?? port} is in use (use --port 0 for an ephemeral port)`);
         if (error.code === 'EADDRNOTAVAIL') throw new Error(`cannot listen on ${flags.host}: no such local address`);
@@ -98,7 +105,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       const shutdown = io.waitForShutdown();
       io.stdout(
         flags.json
-          ? `${JSON.stringify({ url: mock.url, adminUrl: mock.adminUrl, certs: dir, appToken })}\n`
+          ? `${JSON.stringify({ url: mock.url, adminUrl: mock.adminUrl, certs: dir, appToken, serverVariants: mock.serverVariants })}\n`
           : `lean-mock ready ${mock.url} admin ${mock.adminUrl ?? 'off'} certs ${dir}\n`,
       );
       const signal = await shutdown;

@@ -39,6 +39,12 @@ export interface HandshakeRecord {
   client: ClientCertificateInfo | null;
   /** The app the client certificate is bound to, if any. */
   app: string | null;
+  /** Only on a bad-server-certificate listener (DESIGN.md §2.5): which variant the client was shown. */
+  server_variant?: string;
+  /** `refused`: the client aborted (as it must for a must-refuse variant); `accepted`: it sent data, an insecure client. */
+  client_verdict?: 'refused' | 'accepted';
+  /** The TLS alert the client sent when it refused, e.g. `certificate_expired`; null when it just closed. */
+  client_alert?: string | null;
 }
 
 export interface RequestRecord {

@@ -9,6 +9,7 @@ import { createLeanApp } from '../app/create-app.js';
 import { journalWhenDone } from '../app/request-log.js';
 import { systemClock, type Clock } from '../app/routing.js';
 import { Journal } from '../gateway/journal.js';
+import { openServerVariantListeners, type ServerVariantListeners } from '../gateway/server-variants.js';
 import { createGateway, type Connection, type RejectionStyle, type TlsVersion } from '../gateway/tls-server.js';
 import { createInspector } from '../inspector/router.js';
 import { createOAuthRouter } from '../lean/oauth.js';
@@ -20,6 +21,8 @@ import type { SandboxStore } from '../sandbox/store/store.js';
 import type { WebhookDispatcher } from '../sandbox/webhooks/dispatcher.js';
 import { createRevocations } from './revocations.js';
 import { createSandbox } from './sandbox.js';
+import { createServerVariantsAdminRouter } from './server-variants-admin.js';
+import type { ServerVariantName } from '../pki/server-variants/catalogue.js';
 
 export interface LeanMockOptions {
   /** The PKI to serve with. Default: a fresh EC PKI in memory (tens of ms). */
@@ -48,6 +51,11 @@ export interface LeanMockOptions {
   webhookTimeScale?: number;
   /** Handshakes and requests kept by the journal (each). Default 1000. */
   journalCapacity?: number;
+  /**
+   * One loopback listener per bad server certificate (DESIGN.md §2.5), to test that clients verify
+   * the server. Default true; binding them is all it costs until a client connects.
+   */
+  serverVariants?: boolean;
   clock?: Clock;
 }
 
@@ -65,6 +73,8 @@ export interface LeanMock {
   readonly webhooks: WebhookDispatcher;
   /** Injected failures: `mock.faults.add(…)`. */
   readonly faults: FaultRegistry;
+  /** `{ expired: 'https://127.0.0.1:PORT', … }`: the bad-server-certificate listeners; empty when off. */
+  readonly serverVariants: Readonly<Partial<Record<ServerVariantName, string>>>;
   /**
    * Revokes a certificate (by serial) for every new connection, on the CRL of the CA that issued
    * it. `issuer` is needed only for a certificate the PKI did not issue itself (e.g. one a test
@@ -166,9 +176,24 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     gateway.setCrls(revocations.crls());
     return revoked;
   };
+  // Loopback only, whatever the API's host: they exist to catch the client under test.
+  const variantListeners: ServerVariantListeners | undefined =
+    options.serverVariants === false
+      ? undefined
+      : await openServerVariantListeners({
+          pki,
+          journal,
+          clock,
+          host: options.host === '::1' ? '::1' : '127.0.0.1',
+          tlsMin: options.tlsMin,
+          tlsMax: options.tlsMax,
+          handshakeTimeoutMs: options.handshakeTimeoutMs,
+          appOf: (fingerprint) => appByFingerprint.get(fingerprint) ?? null,
+        });
   const reset = (): void => {
     sandbox.reset();
     journal.clear();
+    variantListeners?.resetCounts();
     inspector?.reset();
     revocations.reset();
     gateway.setCrls(revocations.crls());
@@ -180,7 +205,12 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
 
 
   server.listen(options.port ?? 0, host);
-  await once(server, 'listening');
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    await variantListeners?.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   ownPorts.push(port);
 
@@ -193,7 +223,11 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
       revoke,
       revokedSerials: () => revocations.serials(),
       redactPath: inspector ? (path) => inspector.redactor.url(path) : undefined,
-      routers: inspector ? [inspector.router, ...sandbox.adminRouters] : sandbox.adminRouters,
+      routers: [
+        ...(inspector ? [inspector.router] : []),
+        ...sandbox.adminRouters,
+        createServerVariantsAdminRouter(variantListeners),
+      ],
     });
     admin = createHttpServer(adminApp);
     // The admin API steers the mock: it never listens beyond loopback.
@@ -203,6 +237,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     } catch (error) {
       inspector?.close();
       server.close();
+      await variantListeners?.close();
       throw error;
     }
   }
@@ -218,6 +253,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
     store: sandbox.store,
     webhooks: sandbox.webhooks,
     faults: sandbox.faults,
+    serverVariants: variantListeners?.urls ?? {},
     revoke,
     reset,
     connections: () => new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
@@ -227,7 +263,7 @@ export async function startLeanMock(options: LeanMockOptions = {}): Promise<Lean
       const closing = [server, admin].filter((s): s is NonNullable<typeof s> => s !== undefined && s.listening);
       const closed = Promise.all(closing.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
       for (const s of closing) s.closeAllConnections();
-      await closed;
+      await Promise.all([closed, variantListeners?.close()]);
     },
   };
 }

@@ -87,6 +87,8 @@ function watchHandshakes(journal: Journal): HandshakeWatch {
   let waiter: ((record: HandshakeRecord | null) => void) | null = null;
   let timer: NodeJS.Timeout | undefined;
   const onHandshake = (record: HandshakeRecord): void => {
+    // A bad-server-certificate listener judges the client, not its certificate: not this API's concern.
+    if (record.server_variant !== undefined) return;
     records.push(record);
     if (record.verdict === 'rejected') waiter?.(record);
   };
@@ -118,7 +120,7 @@ async function pollHandshakes(adminUrl: string): Promise<HandshakeWatch> {
     return (await response.json()) as HandshakeRecord[];
   };
   const since = (await read('limit=1'))[0]?.id ?? 0;
-  const newer = async (): Promise<HandshakeRecord[]> => (await read('limit=1000')).filter((record) => record.id > since).reverse();
+  const newer = async (): Promise<HandshakeRecord[]> => (await read('limit=1000')).filter((record) => record.id > since && record.server_variant === undefined).reverse();
   let seen: HandshakeRecord[] = [];
   let stopped = false;
   return {

@@ -1,3 +1,4 @@
+import { SERVER_VARIANT_NAMES } from '../../src/pki/server-variants/catalogue.js';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -45,7 +46,20 @@ describe('lean-mock serve', () => {
     expect(leanMock(['certs', '--out', 'mine'], cwd).code).toBe(0);
     running = await startServe(['--certs', 'mine', '--port', '0', '--admin-port', 'off', '--json'], cwd);
     const ready = JSON.parse(running.readyLine) as Record<string, unknown>;
-    expect(ready).toEqual({ url: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/), adminUrl: null, certs: join(cwd, 'mine'), appToken: tokenOf(join(cwd, 'mine')) });
+    const variantUrls = Object.fromEntries(SERVER_VARIANT_NAMES.map((name) => [name, expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/)]));
+    expect(ready).toEqual({
+      url: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/),
+      adminUrl: null,
+      certs: join(cwd, 'mine'),
+      appToken: tokenOf(join(cwd, 'mine')),
+      serverVariants: variantUrls,
+    });
+  });
+
+  it('opens no bad-server-certificate listener with --server-variants off', async () => {
+    const cwd = tempDir();
+    running = await startServe(['--port', '0', '--admin-port', 'off', '--server-variants', 'off', '--json'], cwd);
+    expect(JSON.parse(running.readyLine)).toMatchObject({ serverVariants: {} });
   });
 
   it('writes an env file with the URL, credentials and certificate paths for suites in other languages', async () => {
