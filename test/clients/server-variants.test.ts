@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePkiFolder } from '../../src/pki/folder.js';
 import { createLeanPki, type LeanPki } from '../../src/pki/lean-pki.js';
-import { startBadServerStandIn } from '../support/bad-server-standin.js';
+import { startLeanMockVariants } from '../support/lean-mock-variants.js';
 import { variantStacks, type ClientFiles, type VariantStack } from '../support/server-variant-clients.js';
 import { MODES, TLS_VERSIONS, runStacks, type Case, type StackRun, type VariantsUnderTest } from './server-variants-matrix.js';
 import { comparable, measuredWith, outcomeTable, readmeBlock, replaceReadmeBlock } from './server-variants-table.js';
@@ -54,7 +54,8 @@ let files: ClientFiles;
 let runs: Map<VariantStack['name'], StackRun | Error>;
 let matrixMs = 0;
 
-const startListeners = async (): Promise<VariantsUnderTest> => startBadServerStandIn(pki);
+/** Each stack gets a mock of its own, so every verdict in its journal is that stack's. */
+const startListeners = (): Promise<VariantsUnderTest> => startLeanMockVariants(pki);
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'lean-mock-server-variants-'));
