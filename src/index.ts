@@ -13,6 +13,7 @@ export {
 export type { AuthorityOptions, IssuedCertificate, LeafPurpose, LeafRequest, TestAuthority } from './pki/authority.js';
 export { CATALOGUE, VARIANT_NAMES } from './pki/catalogue.js';
 export type { CatalogueVariant, VariantDescription, VariantName, VariantOutcome } from './pki/catalogue.js';
+export { SERVER_CATALOGUE, SERVER_VARIANT_NAMES, type ServerVariantDescription, type ServerVariantName } from './pki/server-variants/catalogue.js';
 export { KEY_TYPES } from './pki/keys.js';
 export type { KeyType } from './pki/keys.js';
 export {

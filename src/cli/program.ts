@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAuditClientCommand } from './audit-client.js';
 import { registerCertsCommand } from './certs.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerServeCommand } from './serve.js';
@@ -24,6 +25,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerCertsCommand(program, io);
   registerServeCommand(program, io);
   registerDoctorCommand(program, io);
+  registerAuditClientCommand(program, io);
   if (argv.length === 0) {
     io.stderr('error: missing command (see lean-mock --help)\n');
     return 2;

@@ -2,6 +2,7 @@ import { relativeTo } from '../wording.js';
 import type { ClientCertificateInfo, HandshakeRecord, RequestRecord } from '../gateway/journal.js';
 import { fixOf } from '../pki/catalogue.js';
 import { INVALID_CERTIFICATE_FIX } from '../pki/certificate-facts.js';
+import { explainServerVariant } from './explain-server-variants.js';
 
 /** Why something was refused, in plain words, with what to do about it. */
 export interface Explanation {
@@ -138,6 +139,8 @@ function explainFailedHandshake(rawCode: string | null): Explanation {
 
 /** Why a handshake was rejected; null for an accepted one. */
 export function explainHandshake(record: HandshakeRecord, context: ExplainContext): Explanation | null {
+  // On a bad-server-certificate listener it is the client that is judged, whatever the handshake did.
+  if (record.server_variant !== undefined) return explainServerVariant(record);
   if (record.verdict === 'accepted') return null;
   return certificateFacts(record.client, record, context);
 }

@@ -17,3 +17,5 @@ export type { VariantName } from '../pki/catalogue.js';
 export type { LeanPki } from '../pki/lean-pki.js';
 export type { PkiManifest } from '../pki/manifest.js';
 export type { LeanMock } from '../server/lean-mock.js';
+export type { ClientRefusal, ExpectClientRefusesOptions } from './server-variants.js';
+export type { ServerVariantName } from '../pki/server-variants/catalogue.js';

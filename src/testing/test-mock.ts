@@ -9,6 +9,8 @@ import { fetchThrough, type TestFetchInit } from './fetch.js';
 import { TempPkiFolder, type PkiFiles } from './files.js';
 import { identitiesOf, identityNamed, type Identities, type IdentityName } from './identities.js';
 import { OverrideSet, type Override } from './overrides.js';
+import { expectClientRefusesServer, type ClientRefusal, type ExpectClientRefusesOptions } from './server-variants.js';
+import type { ServerVariantName } from '../pki/server-variants/catalogue.js';
 
 export interface TestMockOptions
   extends Pick<
@@ -23,6 +25,7 @@ export interface TestMockOptions
     | 'webhookUrl'
     | 'webhookTimeScale'
     | 'journalCapacity'
+    | 'serverVariants'
   > {
   /** Serve with this PKI (e.g. one built in a global setup and shared by every suite). */
   pki?: LeanPki;
@@ -63,6 +66,8 @@ export interface TestMock extends AppCredentials {
   readonly identities: Identities;
   /** Every handshake and request the server saw. */
   readonly journal: Journal;
+  /** `{ expired: 'https://127.0.0.1:PORT', … }`: listeners presenting bad server certificates (empty with `serverVariants: false`). */
+  readonly serverVariants: LeanMock['serverVariants'];
   /** The server underneath, for the rest (`store`, `webhooks`, `faults`, `revoke`). */
   readonly lean: LeanMock;
 
@@ -109,6 +114,19 @@ export interface TestMock extends AppCredentials {
    * expect(refused.reason).toBe('expired');
    */
   expectRejected(call: () => Promise<unknown>, options?: ExpectRejectedOptions): Promise<HandshakeRecord>;
+
+  /**
+   * Checks that your client refuses a server presenting the `variant` certificate: resolves with the
+   * alert it sent, rejects naming the variant when it accepted (it does not verify the server).
+   *
+   * @example
+   * const refusal = await mock.expectClientRefusesServer('expired', (url) => myLeanClient({ baseUrl: url }).listBanks());
+   */
+  expectClientRefusesServer(
+    variant: ServerVariantName,
+    call: (url: string) => Promise<unknown>,
+    options?: ExpectClientRefusesOptions,
+  ): Promise<ClientRefusal>;
 
   /**
    * Canned replies and faults for matching requests until `resetOverrides()`, `reset()` or the
@@ -159,6 +177,7 @@ export async function startTestMock(options: TestMockOptions = {}): Promise<Test
     apps,
     identities,
     journal: lean.journal,
+    serverVariants: lean.serverVariants,
     lean,
     files: () => folder.get(),
     agent: (identity = main.name, connect) => agents.get(identity, connect),
@@ -173,6 +192,7 @@ export async function startTestMock(options: TestMockOptions = {}): Promise<Test
       return { 'lean-app-token': app.appToken };
     },
     expectRejected: (call, expectOptions) => expectRejected(lean.journal, call, expectOptions),
+    expectClientRefusesServer: (variant, call, refuseOptions) => expectClientRefusesServer(lean, variant, call, refuseOptions),
     use: (...added) => overrides.use(added),
     resetOverrides: () => overrides.clear(),
     reset: () => {

@@ -125,13 +125,23 @@ function title(text, badge, at) {
   return h('header', { class: 'details-title' }, h('h2', { title: text }, text), badge, h('span', { class: 'muted time' }, clock(at)));
 }
 
+/**
+ * On a bad-server-certificate listener the client is judged, not refused. @param {string} reason
+ * @returns {string}
+ */
+function explanationLabel(reason) {
+  if (reason === 'insecure_client') return 'Insecure client';
+  if (reason === 'client_refused') return 'Client refused';
+  return 'Rejected';
+}
+
 /** The plain-words reason and its fix, for a rejection. @param {Explanation | null} explanation */
 function explanation(explanation) {
   if (!explanation) return '';
   return h(
     'div',
     { class: 'explanation', role: 'note' },
-    h('div', { class: 'why' }, h('span', { class: 'label' }, 'Rejected'), h('code', null, explanation.reason)),
+    h('div', { class: 'why' }, h('span', { class: 'label' }, explanationLabel(explanation.reason)), h('code', null, explanation.reason)),
     h('p', { class: 'summary' }, explanation.summary),
     h('p', { class: 'fix' }, h('strong', null, 'Fix: '), explanation.fix),
   );
