@@ -29,7 +29,7 @@ export interface ServerVariant {
 export interface ClientVerdict {
   readonly variant: string;
   readonly verdict: 'refused' | 'accepted';
-  /** The TLS alert the client sent, as OpenSSL names it (`bad certificate`), or null for none. */
+  /** The TLS alert the client sent, as the journal names it (`bad_certificate`), or null for none. */
   readonly alert: string | null;
   /** `TLSv1.2`/`TLSv1.3`, when the listener knows it. */
   readonly tlsVersion: string | null;
