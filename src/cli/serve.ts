@@ -1,11 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { loadOrCreatePki } from '../pki/cache.js';
-import { readPkiFolder } from '../pki/folder.js';
-import { SECRET_MODE, writeFileSafely } from '../pki/safe-files.js';
-import { defaultApp, type LeanPki } from '../pki/lean-pki.js';
+import type { LeanPki } from '../pki/lean-pki.js';
 import type { PkiManifest } from '../pki/manifest.js';
-import { startLeanMock } from '../server/lean-mock.js';
 import { UsageError, type CliIo } from './io.js';
 
 /** Where `serve` keeps the PKI it generates when no `--certs` is given; reused while valid. */
@@ -63,7 +59,14 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         throw new UsageError(`--webhook-url must be an http or https URL, not "${flags.webhookUrl}"`);
       }
 
-      const { pki, dir, manifest } = await obtainPki(flags, io);
+      // The server's modules load while the certificate folder is read (imported here, not at the
+      // top: `--help`, `certs` and `doctor` never load the server).
+      const [{ pki, dir, manifest }, { startLeanMock }, { defaultApp }, { SECRET_MODE, writeFileSafely }] = await Promise.all([
+        obtainPki(flags, io),
+        import('../server/lean-mock.js'),
+        import('../pki/lean-pki.js'),
+        import('../pki/safe-files.js'),
+      ]);
       const mock = await startLeanMock({
         pki,
         host: flags.host,
@@ -110,8 +113,10 @@ export function registerServeCommand(program: Command, io: CliIo): void {
 async function obtainPki(flags: ServeFlags, io: CliIo): Promise<{ pki: LeanPki; dir: string; manifest: PkiManifest }> {
   if (flags.certs !== undefined) {
     const dir = resolve(io.cwd, flags.certs);
+    const { readPkiFolder } = await import('../pki/folder.js');
     return { ...(await readPkiFolder(dir)), dir };
   }
+  const { loadOrCreatePki } = await import('../pki/cache.js');
   const dir = resolve(io.cwd, CACHED_CERTS_DIR);
   // The server certificate must name the address clients dial, unless that is a wildcard.
   const hosts = WILDCARD_HOSTS.has(flags.host) ? [] : [flags.host];
