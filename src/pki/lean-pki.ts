@@ -134,30 +134,30 @@ export async function createLeanPki(options: LeanPkiOptions = {}): Promise<LeanP
     }),
   ]);
 
-  const [server, appCredentials] = await Promise.all([
-    intermediate.issue({
+  // Signed synchronously (issueSync): the same certificates, without a thread-pool round trip
+  // each on the way to a server's first request.
+  const [server, appCredentials] = [
+    intermediate.issueSync({
       commonName: 'mtls.sandbox.leantech.me',
       purpose: 'server',
       hosts,
       now,
       notAfter: until,
-      keyPair: serverKeys,
+      keyPair: serverKeys!,
     }),
-    Promise.all(
-      apps.map((app, index) =>
-        intermediate.issue({
-          // The name, not the token: a certificate's subject is logged and shown everywhere,
-          // and on the mTLS host the app token is the only credential.
-          commonName: app.name,
-          organizationalUnit: 'lean-mock sandbox app',
-          organization: 'lean-mock sandbox application',
-          now,
-          notAfter: until,
-          keyPair: appKeys[index],
-        }),
-      ),
+    apps.map((app, index) =>
+      intermediate.issueSync({
+        // The name, not the token: a certificate's subject is logged and shown everywhere,
+        // and on the mTLS host the app token is the only credential.
+        commonName: app.name,
+        organizationalUnit: 'lean-mock sandbox app',
+        organization: 'lean-mock sandbox application',
+        now,
+        notAfter: until,
+        keyPair: appKeys[index]!,
+      }),
     ),
-  ]);
+  ] as const;
   const identities = apps.map((app, index) => ({ ...app, credential: appCredentials[index]! }));
 
   const revokedSerial = randomSerial();

@@ -19,21 +19,21 @@ describe('a fresh PKI', () => {
   it('issues the catalogue on the first read of variants, once', async () => {
     const issue = vi.spyOn(CertificateAuthority.prototype, 'issue');
     const issueSync = vi.spyOn(CertificateAuthority.prototype, 'issueSync');
+    const leaves = () => issue.mock.calls.length + issueSync.mock.calls.length;
     const pki = await createLeanPki({ apps: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] });
-    expect(issue).toHaveBeenCalledTimes(1 + 3); // the server and each app
-    expect(issueSync).not.toHaveBeenCalled();
+    expect(leaves()).toBe(1 + 3); // the server and each app
 
     const identities = identitiesOf(pki);
     expect(Object.keys(identities)).toEqual(['a', 'b', 'c', ...VARIANT_NAMES.flatMap((name) => (name === 'incomplete_chain' ? [name, `${name}+chain`] : [name]))]);
-    expect(issueSync).not.toHaveBeenCalled();
+    expect(leaves()).toBe(1 + 3);
 
     const first = pki.variants;
     expect(first.map((variant) => variant.name)).toEqual([...VARIANT_NAMES]);
-    const issued = issueSync.mock.calls.length;
-    expect(issued).toBeGreaterThan(0);
+    const issued = leaves();
+    expect(issued).toBeGreaterThan(1 + 3);
     expect(pki.variants).toBe(first);
     expect(identities.expired!.cert).toBe(first.find((variant) => variant.name === 'expired')!.credential!.certificatePem);
-    expect(issueSync).toHaveBeenCalledTimes(issued);
+    expect(leaves()).toBe(issued);
   });
 
   it("lists the revoked variant on the intermediate's CRL before the variant exists, and keeps validUntil within every variant's behaviour", async () => {
