@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -9,7 +9,7 @@ import { writePkiFolder } from '../src/pki/folder.js';
 import { createLeanPki, defaultApp, type AppIdentity, type LeanPki } from '../src/pki/lean-pki.js';
 import { startLeanMock, type LeanMockOptions } from '../src/server/lean-mock.js';
 import { interleave, skipped, summarize, type BenchResult, type BenchSuite, type Task } from './suite.js';
-import { fetchOnce, startBare, type Endpoint } from './tls-load.js';
+import { bareServerOptions, fetchOnce, startBare, type Endpoint } from './tls-load.js';
 
 /**
  * How long lean-mock takes from nothing to its first answered mTLS request: in process (a fresh
@@ -21,7 +21,10 @@ const CLI_PATH = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const PROBE_PATH = '/banks/v1';
 
 /** The issue's target for in-process start → first successful mTLS request with EC. */
-const TARGET_MS = 100;
+const TARGET_MS = 30;
+/** Issue 18's cold-start target: `serve --certs` to its first 200 within twice a bare node https process's. */
+const COLD_TARGET_RATIO = 2;
+const BARE_HTTPS_PROCESS = fileURLToPath(new URL('./servers/bare-https.mjs', import.meta.url));
 
 const ROUNDS = {
   inProcess: { full: { runs: 30, warmup: 3 }, quick: { runs: 8, warmup: 2 } },
@@ -207,10 +210,13 @@ interface CliRun {
  * line, one `GET /banks/v1` on a fresh mTLS connection, SIGTERM, wait for a clean exit (code 0).
  */
 async function cliOnce(certs: string, pki: LeanPki, app: AppIdentity): Promise<CliRun> {
+  return processOnce([CLI_PATH, 'serve', '--port', '0', '--admin-port', 'off', '--json', '--certs', certs], pki, app);
+}
+
+/** The same for any process that prints lean-mock's JSON ready line (`app` checked only where it names one). */
+async function processOnce(argv: string[], pki: LeanPki, app: AppIdentity): Promise<CliRun> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI_PATH, 'serve', '--port', '0', '--admin-port', 'off', '--json', '--certs', certs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const done = exited(child);
@@ -218,8 +224,8 @@ async function cliOnce(certs: string, pki: LeanPki, app: AppIdentity): Promise<C
   try {
     const line = await firstLine(child);
     if (line !== null) {
-      const ready = JSON.parse(line) as { url: string; appToken: string };
-      if (ready.appToken !== app.appToken) throw new Error('the CLI serves another app token than the folder holds');
+      const ready = JSON.parse(line) as { url: string; appToken?: string };
+      if (ready.appToken !== undefined && ready.appToken !== app.appToken) throw new Error('the CLI serves another app token than the folder holds');
       answered = (await fetchOnce(Number(new URL(ready.url).port), pki, app, PROBE_PATH)).status === 200;
     }
   } catch {
@@ -247,9 +253,10 @@ async function measureCli(pki: LeanPki, quick: boolean): Promise<BenchResult[]> 
   const to200Name = `${group}: serve --certs → first 200`;
   const toExitName = `${group}: serve --certs → 200 → SIGTERM → exited`;
   const floorName = `${group}: node -e "require('https')" start → exit`;
+  const bareName = `${group}: bare node https process (bench/servers/bare-https.mjs) → first 200`;
   if (!existsSync(CLI_PATH)) {
     const reason = 'dist/cli/main.js missing (run npm run build)';
-    return [skipped(to200Name, reason), skipped(toExitName, reason), skipped(floorName, reason)];
+    return [skipped(to200Name, reason), skipped(toExitName, reason), skipped(bareName, reason), skipped(floorName, reason)];
   }
   const settings = ROUNDS.cli[quick ? 'quick' : 'full'];
   const dir = await mkdtemp(join(tmpdir(), 'lean-mock-bench-startup-'));
@@ -257,9 +264,13 @@ async function measureCli(pki: LeanPki, quick: boolean): Promise<BenchResult[]> 
     const certs = join(dir, 'certs');
     await writePkiFolder(pki, certs);
     const app = defaultApp(pki);
+    // The same TLS options (key, chain, CAs, CRLs, requestCert) and a body, as the peers suite's process floor.
+    const bareSetup = join(dir, 'bare-setup.json');
+    await writeFile(bareSetup, JSON.stringify({ options: bareServerOptions(pki), body: '{"ok":true}' }), { mode: 0o600 });
     const runs: CliRun[] = [];
     let cliErrors = 0;
     let floorErrors = 0;
+    let bareErrors = 0;
     // A failed run still resolves its time, so the rounds stay paired; its failure flags the rows.
     const samples = await interleave(
       {
@@ -267,6 +278,11 @@ async function measureCli(pki: LeanPki, quick: boolean): Promise<BenchResult[]> 
           const run = await cliOnce(certs, pki, app);
           if (!run.ok) cliErrors++;
           runs.push(run);
+          return run.to200;
+        },
+        bare: async () => {
+          const run = await processOnce([BARE_HTTPS_PROCESS, bareSetup], pki, app);
+          if (!run.ok) bareErrors++;
           return run.to200;
         },
         floor: async () => {
@@ -278,9 +294,12 @@ async function measureCli(pki: LeanPki, quick: boolean): Promise<BenchResult[]> 
       settings,
     );
     const baseline = { name: floorName, samples: samples.floor };
+    const bare = { name: bareName, samples: samples.bare };
     return [
+      summarize(to200Name, samples.cli, { baseline: bare, errors: cliErrors, target: { op: '<=', value: COLD_TARGET_RATIO, unit: 'ratio' } }),
       summarize(to200Name, samples.cli, { baseline, errors: cliErrors }),
       summarize(toExitName, runs.slice(settings.warmup).map((run) => run.toExit), { baseline, errors: cliErrors }),
+      summarize(bareName, samples.bare, { baseline, errors: bareErrors }),
       summarize(floorName, samples.floor, { errors: floorErrors }),
     ];
   } finally {
@@ -301,7 +320,10 @@ export const startupSuite: BenchSuite = {
     `ratios are medians of per-round ratios to the floor; phase rows split the fresh cycle into start (until listening), the ` +
     `first request and close. Cold CLI: rounds interleave spawning node dist/cli/main.js serve --port 0 --admin-port off --json ` +
     `--certs <folder written once by writePkiFolder>, timed from spawn to the first 200 (after the JSON ready line) and on to ` +
-    `exit after SIGTERM (code 0 required), with the Node process floor, node -e "require('https')" from spawn to exit. ` +
+    `exit after SIGTERM (code 0 required), against two floors in the same rounds: a bare node https process ` +
+    `(bench/servers/bare-https.mjs: plain node, https.createServer with the gate's TLS options and the same certificates) ` +
+    `timed the same way, spawn → JSON ready line → first mTLS 200 (issue 18's target: at most ${COLD_TARGET_RATIO}×), and ` +
+    `the Node process floor, node -e "require('https')" from spawn to exit. ` +
     `${ROUNDS.cli.full.runs} rounds after ${ROUNDS.cli.full.warmup} warm-ups (--quick: ${ROUNDS.cli.quick.runs} after ` +
     `${ROUNDS.cli.quick.warmup}); skipped when dist/ is not built.`,
   async run({ quick }) {

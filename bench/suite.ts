@@ -19,7 +19,7 @@ export type Unit = 'ms' | 'req/s' | 'bytes' | 'MiB';
  * fraction of its baseline's rate.
  */
 export interface Target {
-  op: '<' | '>=';
+  op: '<' | '<=' | '>=';
   value: number;
   unit: Unit | 'ratio';
 }
@@ -100,7 +100,7 @@ export function summarize(
     const actual = unit === 'ratio' ? result.baseline?.ratio : result.median;
     if (actual === undefined) throw new Error(`${name}: a ratio target needs a baseline`);
     result.target = extra.target;
-    result.met = op === '<' ? actual < value : actual >= value;
+    result.met = op === '<' ? actual < value : op === '<=' ? actual <= value : actual >= value;
   }
   if (extra.errors) {
     result.errors = extra.errors;

@@ -1,8 +1,6 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { createLeanPki } from '../pki/lean-pki.js';
-import { writePkiFolder } from '../pki/folder.js';
 import { KEY_TYPES, type KeyType } from '../pki/key-types.js';
 import { UsageError, type CliIo } from './io.js';
 
@@ -39,6 +37,8 @@ Examples:
       const hosts = flags.host.map(checkHost);
       if (flags.out.trim() === '') throw new UsageError('--out needs a folder name');
       const dir = resolve(io.cwd, flags.out);
+      // Loaded by the command that uses them, as every command's heavy code (see program.ts).
+      const [{ createLeanPki }, { writePkiFolder }] = await Promise.all([import('../pki/lean-pki.js'), import('../pki/folder.js')]);
       const pki = await createLeanPki({ keyType: flags.keyType, hosts });
       const manifest = await writePkiFolder(pki, dir, { force: flags.force });
       if (flags.json) {

@@ -11,6 +11,10 @@ import { UsageError, type CliIo } from './io.js';
  * Runs the `lean-mock` command line with `argv` (without node and the script) and resolves with
  * the exit code: 0 ok, 2 usage error, 1 anything else. Errors are one line on stderr, never a
  * stack trace. The CLI is a thin shell: each command parses its flags and calls the public API.
+ *
+ * Start-up: each `register…Command` module declares flags only and imports what its action runs
+ * inside the action (`const { x } = await import('../…')`), so a command loads its own code and no
+ * other command's (`serve` skips the PKI issuer and the doctor; `--help` loads no server).
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const program = new Command('lean-mock')

@@ -2,13 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { isKeyType, type KeyType } from '../pki/key-types.js';
-import { loadOrCreatePki } from '../pki/cache.js';
-import { readPkiFolder } from '../pki/folder.js';
-import { SECRET_MODE, writeFileSafely } from '../pki/safe-files.js';
-import { defaultApp, type LeanPki } from '../pki/lean-pki.js';
+import type { LeanPki } from '../pki/lean-pki.js';
 import type { PkiManifest } from '../pki/manifest.js';
 import type { ScenarioInput } from '../sandbox/scenarios/schema.js';
-import { startLeanMock } from '../server/lean-mock.js';
 import { DEFAULT_CERTS_DIR } from './certs.js';
 import { checkWritableFile, describeFsError } from './fs-errors.js';
 import { UsageError, type CliIo } from './io.js';
@@ -95,7 +91,14 @@ Examples:
       if (flags.writeEnv !== undefined) await checkWritableFile('--write-env', resolve(io.cwd, flags.writeEnv), flags.writeEnv);
 
       const scenario = flags.scenario === undefined ? undefined : await readScenarioFlag(resolve(io.cwd, flags.scenario));
-      const { pki, dir, manifest } = await obtainPki(flags, io);
+      // The server's modules load while the certificate folder is read (imported here, not at the
+      // top: `--help`, `certs` and `doctor` never load the server).
+      const [{ pki, dir, manifest }, { startLeanMock }, { defaultApp }, { SECRET_MODE, writeFileSafely }] = await Promise.all([
+        obtainPki(flags, io),
+        import('../server/lean-mock.js'),
+        import('../pki/lean-pki.js'),
+        import('../pki/safe-files.js'),
+      ]);
       const mock = await startLeanMock({
         pki,
         host: flags.host,
@@ -149,8 +152,10 @@ Examples:
 export async function obtainPki(flags: Pick<ServeFlags, 'certs' | 'host'>, io: CliIo): Promise<{ pki: LeanPki; dir: string; manifest: PkiManifest }> {
   if (flags.certs !== undefined) {
     const dir = resolve(io.cwd, flags.certs);
+    const { readPkiFolder } = await import('../pki/folder.js');
     return { ...(await readPkiFolder(dir)), dir };
   }
+  const { loadOrCreatePki } = await import('../pki/cache.js');
   const dir = resolve(io.cwd, CACHED_CERTS_DIR);
   // The server certificate must name the address clients dial, unless that is a wildcard.
   const hosts = WILDCARD_HOSTS.has(flags.host) ? [] : [flags.host];

@@ -1,5 +1,7 @@
-import { randomBytes, webcrypto } from 'node:crypto';
+import { createHash, KeyObject, randomBytes, sign, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import * as asn1X509 from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
 import {
   exportPrivateKeyPem,
@@ -12,7 +14,7 @@ import {
 } from './keys.js';
 import { describeCertificate, type IssuedCertificate } from './describe.js';
 import type { AuthorityOptions, LeafRequest, TestAuthority as PublicTestAuthority } from './authority-types.js';
-import { joinPem } from './pem.js';
+import { joinPem, pemBlock } from './pem.js';
 import { normalizeSerial, serialIntegerHex } from './serial.js';
 
 // Re-exported so the modules and tests that import them from here keep doing so.
@@ -116,6 +118,44 @@ export class CertificateAuthority {
     });
     return describeIssued(certificate, await exportPrivateKeyPem(keys.privateKey));
   }
+
+  /**
+   * {@link issue} without awaiting anything, for a key pair made before: the same certificate
+   * (same fields, extensions and signature algorithm), signed with Node's synchronous `sign`. A
+   * PKI's catalogue is built this way on first use, from a plain property read.
+   */
+  issueSync(request: LeafRequest & { keyPair: CryptoKeyPair }): IssuedCertificate {
+    const now = request.now ?? new Date();
+    const certificate = signCertificateSync(this, {
+      subjectName: distinguishedName(request.commonName, request.organization, request.organizationalUnit),
+      subjectKeys: request.keyPair,
+      notBefore: request.notBefore ?? new Date(now.getTime() - BACKDATE_MS),
+      notAfter: request.notAfter ?? new Date(now.getTime() + 365 * DAY_MS),
+      extensions: leafExtensionsFor(this.keyType, keyIdOf(request.keyPair.publicKey), keyIdOf(this.keys.publicKey), request),
+      serialNumber: request.serialNumber === undefined ? undefined : serialIntegerHex(normalizeSerial(request.serialNumber)),
+    });
+    return describeIssued(certificate, privateKeyPemSync(request.keyPair.privateKey));
+  }
+}
+
+/** {@link issueSelfSignedLeaf} synchronously (see {@link CertificateAuthority.issueSync}). */
+export function issueSelfSignedLeafSync(
+  keyType: KeyType,
+  request: LeafRequest & { notBefore: Date; notAfter: Date; keyPair: CryptoKeyPair },
+): IssuedCertificate {
+  const name = distinguishedName(request.commonName, request.organization, request.organizationalUnit);
+  const keyId = keyIdOf(request.keyPair.publicKey);
+  const certificate = signCertificateSync(
+    { keyType, subject: name, keys: request.keyPair },
+    {
+      subjectName: name,
+      subjectKeys: request.keyPair,
+      notBefore: request.notBefore,
+      notAfter: request.notAfter,
+      extensions: leafExtensionsFor(keyType, keyId, keyId, request),
+    },
+  );
+  return describeIssued(certificate, privateKeyPemSync(request.keyPair.privateKey));
 }
 
 /** A self-signed end-entity certificate: a leaf that vouches for itself (the `self_signed` variant). */
@@ -224,6 +264,15 @@ async function leafExtensions(
   issuerKey: CryptoKey,
   request: LeafRequest,
 ): Promise<x509.Extension[]> {
+  const [subjectId, issuerId] = await Promise.all([subjectKey, issuerKey].map(async (key) => {
+    const publicKey = await x509.PublicKey.create(key);
+    return Buffer.from(await publicKey.getKeyIdentifier()).toString('hex');
+  }));
+  return leafExtensionsFor(keyType, subjectId!, issuerId!, request);
+}
+
+/** A leaf's extensions, given the SHA-1 key identifiers (hex) of its key and its issuer's. */
+function leafExtensionsFor(keyType: KeyType, subjectKeyId: string, issuerKeyId: string, request: LeafRequest): x509.Extension[] {
   // RSA key exchange (TLS 1.2 non-ECDHE suites) needs keyEncipherment; ECDSA keys only sign.
   const usages =
     keyType === 'rsa'
@@ -234,8 +283,8 @@ async function leafExtensions(
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(usages, true),
     new x509.ExtendedKeyUsageExtension([purpose]),
-    await x509.SubjectKeyIdentifierExtension.create(subjectKey),
-    await x509.AuthorityKeyIdentifierExtension.create(issuerKey),
+    new x509.SubjectKeyIdentifierExtension(subjectKeyId),
+    new x509.AuthorityKeyIdentifierExtension(issuerKeyId),
   ];
   if (request.hosts?.length) {
     extensions.push(
@@ -245,6 +294,61 @@ async function leafExtensions(
     );
   }
   return extensions;
+}
+
+/** RFC 5280's key identifier, as @peculiar/x509 computes it: SHA-1 of the subjectPublicKey bits. */
+function keyIdOf(key: CryptoKey): string {
+  const spki = KeyObject.from(key).export({ type: 'spki', format: 'der' });
+  const bits = AsnConvert.parse(spki, asn1X509.SubjectPublicKeyInfo).subjectPublicKey;
+  return createHash('sha1').update(Buffer.from(bits)).digest('hex');
+}
+
+function privateKeyPemSync(key: CryptoKey): string {
+  return pemBlock('PRIVATE KEY', KeyObject.from(key).export({ type: 'pkcs8', format: 'der' }));
+}
+
+/**
+ * What X509CertificateGenerator.create builds, signed synchronously: the signature algorithm is
+ * copied from the issuer's own certificate (the same key signs both), and Node's signatures are
+ * DER already for ECDSA, as X.509 wants them.
+ */
+function signCertificateSync(
+  issuer: { keyType: KeyType; subject: string; keys: CryptoKeyPair; certificate?: x509.X509Certificate },
+  request: Omit<SignRequest, 'keyType' | 'issuerName' | 'issuerKeys'>,
+): x509.X509Certificate {
+  const spki = KeyObject.from(request.subjectKeys.publicKey).export({ type: 'spki', format: 'der' });
+  const algorithm = signatureAlgorithmOf(issuer.keyType);
+  const tbsCertificate = new asn1X509.TBSCertificate({
+    version: asn1X509.Version.v3,
+    serialNumber: serialBytes(request.serialNumber ?? randomSerial()),
+    validity: new asn1X509.Validity({ notBefore: request.notBefore, notAfter: request.notAfter }),
+    extensions: new asn1X509.Extensions(request.extensions.map((extension) => AsnConvert.parse(extension.rawData, asn1X509.Extension))),
+    subjectPublicKeyInfo: AsnConvert.parse(spki, asn1X509.SubjectPublicKeyInfo),
+    subject: AsnConvert.parse(new x509.Name(request.subjectName).toArrayBuffer(), asn1X509.Name),
+    issuer: AsnConvert.parse(new x509.Name(issuer.subject).toArrayBuffer(), asn1X509.Name),
+    signature: algorithm,
+  });
+  const tbs = AsnConvert.serialize(tbsCertificate);
+  const signature = sign('sha256', Buffer.from(tbs), { key: KeyObject.from(issuer.keys.privateKey), dsaEncoding: 'der' });
+  const certificate = new asn1X509.Certificate({ tbsCertificate, signatureAlgorithm: algorithm, signatureValue: new Uint8Array(signature).buffer });
+  return new x509.X509Certificate(AsnConvert.serialize(certificate));
+}
+
+/** ecdsa-with-SHA256 (no parameters) or sha256WithRSAEncryption (NULL parameters), as WebCrypto's signer writes them. */
+function signatureAlgorithmOf(keyType: KeyType): asn1X509.AlgorithmIdentifier {
+  return keyType === 'ec'
+    ? new asn1X509.AlgorithmIdentifier({ algorithm: '1.2.840.10045.4.3.2' })
+    : new asn1X509.AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: null });
+}
+
+/** The serial's INTEGER contents as X509CertificateGenerator derives them from hex (leading zeros dropped, sign byte added). */
+function serialBytes(hex: string): ArrayBuffer {
+  let bytes = Buffer.from(hex, 'hex');
+  let first = 0;
+  while (first < bytes.length - 1 && bytes[first] === 0) first++;
+  bytes = bytes.subarray(first);
+  if (bytes[0]! > 0x7f) bytes = Buffer.concat([Buffer.from([0]), bytes]);
+  return new Uint8Array(bytes).buffer;
 }
 
 /** A root and one intermediate under it: the smallest Lean-like hierarchy. */

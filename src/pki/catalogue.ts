@@ -1,5 +1,5 @@
 import type { TlsRejectionReason } from '../reasons.js';
-import type { CertificateAuthority } from './authority.js';
+import type { CertificateAuthority, LeafRequest } from './authority.js';
 import { describeCertificate, type IssuedCertificate } from './describe.js';
 import type { KeyType } from './key-types.js';
 import type { CryptoKeyPair } from './keys.js';
@@ -47,7 +47,10 @@ export interface CatalogueVariant extends VariantDescription {
   readonly chainPems?: readonly string[];
 }
 
-/** Everything a variant is made from. */
+/**
+ * Everything a variant is made from. The catalogue is issued synchronously, on a PKI's first
+ * read of `variants`, with keys made and CAs signed before (see lean-pki.ts).
+ */
 export interface CatalogueMaterials {
   readonly keyType: KeyType;
   readonly now: Date;
@@ -61,14 +64,18 @@ export interface CatalogueMaterials {
   readonly leafKeys: CryptoKeyPair;
   /** The key `key_mismatch` ships instead of its own (another certificate's key). */
   readonly foreignKeyPem: string;
+  /** The serial of `revoked`, chosen before it is issued: the intermediate's CRL lists it from the start. */
+  readonly revokedSerial: string;
+  /** issueSelfSignedLeafSync, handed in: this module never loads the X.509 library itself. */
+  readonly selfSign: (request: LeafRequest & { notBefore: Date; notAfter: Date; keyPair: CryptoKeyPair }) => IssuedCertificate;
 }
 
-type Maker = (materials: CatalogueMaterials) => Promise<Omit<CatalogueVariant, keyof VariantDescription>>;
+type Maker = (materials: CatalogueMaterials) => Omit<CatalogueVariant, keyof VariantDescription>;
 
 interface VariantSpec extends VariantDescription {
   readonly make: Maker;
-  /** Whether the intermediate's CRL must list this variant's serial. */
-  readonly revokedByIntermediate?: boolean;
+  /** Whether its credential comes with `chainPems` (a `<name>+chain` identity), known before it is built. */
+  readonly withChain?: true;
 }
 
 const at = (now: Date, days: number): Date => new Date(now.getTime() + days * DAY_MS);
@@ -77,9 +84,9 @@ function clientLeaf(
   issuer: CertificateAuthority,
   materials: CatalogueMaterials,
   variant: VariantName,
-  overrides: { notBefore?: Date; notAfter?: Date; purpose?: 'server' } = {},
-): Promise<IssuedCertificate> {
-  return issuer.issue({
+  overrides: { notBefore?: Date; notAfter?: Date; purpose?: 'server'; serialNumber?: string } = {},
+): IssuedCertificate {
+  return issuer.issueSync({
     commonName: `lean-mock bad certificate: ${variant}`,
     organizationalUnit: variant,
     now: materials.now,
@@ -98,7 +105,7 @@ const SPECS: readonly VariantSpec[] = [
       'Configure your HTTP client with my_app_cert.crt and my_app_private_key.pem. If you did, and use Go or Java: they ' +
       'send no certificate whose chain does not reach a CA the server names; send leaf + intermediate ' +
       '(my_app_cert_and_chain.crt, my_app.p12).',
-    make: async () => ({}),
+    make: () => ({}),
   },
   {
     name: 'expired',
@@ -106,8 +113,8 @@ const SPECS: readonly VariantSpec[] = [
     rejectedBy: 'server',
     description: 'Issued by the trusted intermediate, but its validity ended 30 days ago.',
     fix: 'Generate a new certificate in the Lean portal and replace the expired one.',
-    make: async (m) => ({
-      credential: await clientLeaf(m.intermediate, m, 'expired', { notBefore: at(m.now, -395), notAfter: at(m.now, -30) }),
+    make: (m) => ({
+      credential: clientLeaf(m.intermediate, m, 'expired', { notBefore: at(m.now, -395), notAfter: at(m.now, -30) }),
     }),
   },
   {
@@ -116,8 +123,8 @@ const SPECS: readonly VariantSpec[] = [
     rejectedBy: 'server',
     description: 'Issued by the trusted intermediate, but valid only from a year from now.',
     fix: "Check the client machine's clock, or use a certificate whose validity has begun.",
-    make: async (m) => ({
-      credential: await clientLeaf(m.intermediate, m, 'not_yet_valid', {
+    make: (m) => ({
+      credential: clientLeaf(m.intermediate, m, 'not_yet_valid', {
         notBefore: at(m.now, 365),
         notAfter: at(m.now, 730),
       }),
@@ -129,7 +136,7 @@ const SPECS: readonly VariantSpec[] = [
     rejectedBy: 'server',
     description: 'A well-formed client certificate issued by a root the server does not trust.',
     fix: 'Use the certificate Lean issued for this environment (sandbox and production differ).',
-    make: async (m) => ({ credential: await clientLeaf(m.rogueRoot, m, 'unknown_ca') }),
+    make: (m) => ({ credential: clientLeaf(m.rogueRoot, m, 'unknown_ca') }),
   },
   {
     name: 'self_signed',
@@ -137,11 +144,8 @@ const SPECS: readonly VariantSpec[] = [
     rejectedBy: 'server',
     description: 'A client certificate that signs itself instead of being issued by Lean.',
     fix: 'Use the certificate issued by Lean, not one you generated yourself.',
-    make: async (m) => {
-      // Loaded here, not at the top: `serve` and its inspector read this catalogue's texts and
-      // never issue, so they must not pay for the X.509 library.
-      const { issueSelfSignedLeaf } = await import('./authority.js');
-      const credential = await issueSelfSignedLeaf(m.keyType, {
+    make: (m) => {
+      const credential = m.selfSign({
         commonName: 'lean-mock bad certificate: self_signed',
         organizationalUnit: 'self_signed',
         keyPair: m.leafKeys,
@@ -157,7 +161,7 @@ const SPECS: readonly VariantSpec[] = [
     rejectedBy: 'server',
     description: 'Issued by the trusted intermediate for server authentication only (EKU serverAuth).',
     fix: 'Use a certificate whose extended key usage includes clientAuth.',
-    make: async (m) => ({ credential: await clientLeaf(m.intermediate, m, 'wrong_purpose', { purpose: 'server' }) }),
+    make: (m) => ({ credential: clientLeaf(m.intermediate, m, 'wrong_purpose', { purpose: 'server' }) }),
   },
   {
     name: 'ca_certificate',
@@ -165,7 +169,7 @@ const SPECS: readonly VariantSpec[] = [
     rejectedBy: 'server',
     description: 'The intermediate CA certificate (and its key) presented as if it were a client certificate.',
     fix: 'Present the application certificate (my_app_cert.crt), not a certificate from the chain.',
-    make: async (m) => ({
+    make: (m) => ({
       credential: {
         certificatePem: m.intermediate.certificatePem,
         privateKeyPem: m.intermediate.privateKeyPem,
@@ -179,8 +183,7 @@ const SPECS: readonly VariantSpec[] = [
     rejectedBy: 'server',
     description: "Issued by the trusted intermediate and then revoked: its serial is on the intermediate's CRL.",
     fix: 'Generate a new certificate in the Lean portal; a revoked one never works again.',
-    revokedByIntermediate: true,
-    make: async (m) => ({ credential: await clientLeaf(m.intermediate, m, 'revoked') }),
+    make: (m) => ({ credential: clientLeaf(m.intermediate, m, 'revoked', { serialNumber: m.revokedSerial }) }),
   },
   {
     name: 'incomplete_chain',
@@ -189,8 +192,9 @@ const SPECS: readonly VariantSpec[] = [
     description:
       'Issued by a second intermediate the server does not hold: accepted only when the client sends cert.crt together with chain.crt.',
     fix: 'Send the leaf together with its intermediate (cert_and_chain.crt), as Go clients must.',
-    make: async (m) => ({
-      credential: await clientLeaf(m.partnerIntermediate, m, 'incomplete_chain'),
+    withChain: true,
+    make: (m) => ({
+      credential: clientLeaf(m.partnerIntermediate, m, 'incomplete_chain'),
       chainPems: [m.partnerIntermediate.certificatePem],
     }),
   },
@@ -200,8 +204,8 @@ const SPECS: readonly VariantSpec[] = [
     rejectedBy: 'client',
     description: "A valid client certificate shipped with another certificate's private key.",
     fix: 'Pair the certificate with the private key it was issued for (my_app_private_key.pem).',
-    make: async (m) => {
-      const leaf = await clientLeaf(m.intermediate, m, 'key_mismatch');
+    make: (m) => {
+      const leaf = clientLeaf(m.intermediate, m, 'key_mismatch');
       return { credential: { ...leaf, privateKeyPem: m.foreignKeyPem } };
     },
   },
@@ -217,23 +221,10 @@ export function fixOf(variant: VariantName): string {
   return CATALOGUE.find((entry) => entry.name === variant)?.fix ?? '';
 }
 
-export interface BuiltCatalogue {
-  readonly variants: readonly CatalogueVariant[];
-  /** Serials (upper-case hex) the intermediate's CRL must list. */
-  readonly revokedByIntermediate: readonly string[];
+/** Every variant with its material, in {@link VARIANT_NAMES} order. */
+export function buildCatalogue(materials: CatalogueMaterials): CatalogueVariant[] {
+  return SPECS.map(({ make, withChain: _withChain, ...description }) => ({ ...description, ...make(materials) }));
 }
 
-export async function buildCatalogue(materials: CatalogueMaterials): Promise<BuiltCatalogue> {
-  const built = await Promise.all(
-    SPECS.map(async (spec) => {
-      const { make, revokedByIntermediate, ...description } = spec;
-      return { variant: { ...description, ...(await make(materials)) }, revoked: revokedByIntermediate === true };
-    }),
-  );
-  return {
-    variants: built.map((entry) => entry.variant),
-    revokedByIntermediate: built.flatMap((entry) =>
-      entry.revoked && entry.variant.credential ? [entry.variant.credential.serialNumber] : [],
-    ),
-  };
-}
+/** The variants whose certificate is sent with its issuer (`<name>+chain` identities), known before any is built. */
+export const VARIANTS_WITH_CHAIN: readonly VariantName[] = SPECS.filter((spec) => spec.withChain).map((spec) => spec.name);

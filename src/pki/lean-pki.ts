@@ -87,6 +87,10 @@ export interface LeanPki {
   readonly server: IssuedCertificate & { readonly hosts: readonly string[] };
   /** The first app is the default one (`my_app_*` files). */
   readonly apps: readonly AppIdentity[];
+  /**
+   * The bad client certificates. Issued on the first read (a few milliseconds, synchronously),
+   * since most users of a PKI never present one; the CRLs list `revoked` from the start.
+   */
   readonly variants: readonly CatalogueVariant[];
   /**
    * The bad server certificates (DESIGN.md §2.5), built on the first call and memoised: they are
@@ -113,7 +117,7 @@ export async function createLeanPki(options: LeanPkiOptions = {}): Promise<LeanP
   const until = new Date(now.getTime() + LIFETIME_DAYS * DAY_MS);
   // Loaded on the first build, not at import: serving a PKI read from a folder never issues, and
   // the X.509 library is most of a server's start time and memory.
-  const [{ CertificateAuthority }, { exportPrivateKeyPem, generateKeyPair }, { issueCrl }] = await Promise.all([
+  const [{ CertificateAuthority, issueSelfSignedLeafSync }, { generateKeyPair }, { issueCrl }] = await Promise.all([
     import('./authority.js'),
     import('./keys.js'),
     import('./revocation.js'),
@@ -136,56 +140,58 @@ export async function createLeanPki(options: LeanPkiOptions = {}): Promise<LeanP
     }),
   ]);
 
-  const [server, appCredentials] = await Promise.all([
-    intermediate.issue({
+  // Signed synchronously (issueSync): the same certificates, without a thread-pool round trip
+  // each on the way to a server's first request.
+  const [server, appCredentials] = [
+    intermediate.issueSync({
       commonName: 'mtls.sandbox.leantech.me',
       purpose: 'server',
       hosts,
       now,
       notAfter: until,
-      keyPair: serverKeys,
+      keyPair: serverKeys!,
     }),
-    Promise.all(
-      apps.map((app, index) =>
-        intermediate.issue({
-          // The name, not the token: a certificate's subject is logged and shown everywhere,
-          // and on the mTLS host the app token is the only credential.
-          commonName: app.name,
-          organizationalUnit: 'lean-mock sandbox app',
-          organization: 'lean-mock sandbox application',
-          now,
-          notAfter: until,
-          keyPair: appKeys[index],
-        }),
-      ),
+    apps.map((app, index) =>
+      intermediate.issueSync({
+        // The name, not the token: a certificate's subject is logged and shown everywhere,
+        // and on the mTLS host the app token is the only credential.
+        commonName: app.name,
+        organizationalUnit: 'lean-mock sandbox app',
+        organization: 'lean-mock sandbox application',
+        now,
+        notAfter: until,
+        keyPair: appKeys[index]!,
+      }),
     ),
-  ]);
+  ] as const;
   const identities = apps.map((app, index) => ({ ...app, credential: appCredentials[index]! }));
 
-  const catalogue = await buildCatalogue({
-    keyType,
-    now,
-    intermediate,
-    partnerIntermediate,
-    rogueRoot,
-    leafKeys: leafKeys!,
-    foreignKeyPem: await exportPrivateKeyPem(serverKeys!.privateKey),
-  });
-
+  const revokedSerial = randomSerial();
   const crlDates = { thisUpdate: new Date(now.getTime() - DAY_MS), nextUpdate: until };
   const [rootCrl, intermediateCrl, partnerCrl] = await Promise.all([
     issueCrl(root, crlDates),
-    issueCrl(intermediate, {
-      ...crlDates,
-      revoked: catalogue.revokedByIntermediate.map((serialNumber) => ({ serialNumber, revokedAt: now })),
-    }),
+    issueCrl(intermediate, { ...crlDates, revoked: [{ serialNumber: revokedSerial, revokedAt: now }] }),
     issueCrl(partnerIntermediate, crlDates),
   ]);
 
-  return {
+  let variants: readonly CatalogueVariant[] | undefined;
+  const catalogue = (): readonly CatalogueVariant[] =>
+    (variants ??= buildCatalogue({
+      keyType,
+      now,
+      intermediate,
+      partnerIntermediate,
+      rogueRoot,
+      leafKeys: leafKeys!,
+      foreignKeyPem: server.privateKeyPem,
+      revokedSerial,
+      selfSign: (request) => issueSelfSignedLeafSync(keyType, request),
+    }));
+
+  const pki: Omit<LeanPki, 'variants'> = {
     keyType,
     createdAt: now,
-    validUntil: validUntil([server, ...appCredentials], catalogue.variants, until),
+    validUntil: validUntil([server, ...appCredentials], until),
     p12Password: options.p12Password ?? DEFAULT_P12_PASSWORD,
     root: { certificatePem: root.certificatePem, privateKeyPem: root.privateKeyPem, crlPem: rootCrl },
     intermediate: {
@@ -203,7 +209,6 @@ export async function createLeanPki(options: LeanPkiOptions = {}): Promise<LeanP
     crlsPem: joinPem([rootCrl, intermediateCrl, partnerCrl]),
     server: { ...server, hosts },
     apps: identities,
-    variants: catalogue.variants,
     serverVariants: lazyServerVariants({
       keyType,
       createdAt: now,
@@ -212,6 +217,8 @@ export async function createLeanPki(options: LeanPkiOptions = {}): Promise<LeanP
       hosts,
     }),
   };
+  // An own, enumerable property as before (spread, JSON and Object.keys see it), built on first read.
+  return Object.defineProperty(pki, 'variants', { get: catalogue, enumerable: true }) as LeanPki;
 }
 
 /**
@@ -258,19 +265,18 @@ function resolveApp(request: AppRequest): Omit<AppIdentity, 'credential'> {
 }
 
 /**
- * The first moment any certificate would stop behaving as intended: a good one expiring, the
- * CRLs going stale, or `not_yet_valid` becoming valid.
+ * The first moment any certificate would stop behaving as intended: a good one expiring or the
+ * CRLs going stale. The catalogue's certificates keep behaving at least that long (they are
+ * issued for the same lifetime from the same `now`, and `not_yet_valid` begins when it ends), so
+ * the answer needs none of them built (test/pki/catalogue.test.ts holds the catalogue to it).
  */
-function validUntil(good: readonly IssuedCertificate[], variants: readonly CatalogueVariant[], crlNextUpdate: Date): Date {
-  const limits = [
-    crlNextUpdate.getTime(),
-    ...good.map((credential) => credential.notAfter.getTime()),
-    ...variants.flatMap((variant) => {
-      if (!variant.credential) return [];
-      if (variant.expected === 'not_yet_valid') return [variant.credential.notBefore.getTime()];
-      if (variant.expected === 'expired') return [];
-      return [variant.credential.notAfter.getTime()];
-    }),
-  ];
-  return new Date(Math.min(...limits));
+function validUntil(good: readonly IssuedCertificate[], crlNextUpdate: Date): Date {
+  return new Date(Math.min(crlNextUpdate.getTime(), ...good.map((credential) => credential.notAfter.getTime())));
+}
+
+/** A positive 128-bit serial, first byte never zero, in the canonical spelling (authority.ts makes them alike). */
+function randomSerial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = ((bytes[0] ?? 1) & 0x7f) | 0x01;
+  return bytes.toString('hex').toUpperCase();
 }

@@ -1,4 +1,4 @@
-import type { VariantName } from '../pki/catalogue.js';
+import { VARIANT_NAMES, VARIANTS_WITH_CHAIN, type VariantName } from '../pki/catalogue.js';
 import type { LeanPki } from '../pki/lean-pki.js';
 import { joinPem } from '../pki/pem.js';
 
@@ -43,21 +43,39 @@ export type Identities = Readonly<Record<BuiltInIdentity, Identity>> & Readonly<
 /** Every identity of `pki`: apps first, then the catalogue variants, then `incomplete_chain+chain`. */
 export function identitiesOf(pki: LeanPki): Identities {
   const ca = pki.chainPem;
-  const entries: [string, Identity][] = pki.apps.map((app) => [
-    app.name,
-    { cert: app.credential.certificatePem, key: app.credential.privateKeyPem, ca },
-  ]);
-  for (const variant of pki.variants) {
-    const credential = variant.credential;
-    entries.push([variant.name, credential ? { cert: credential.certificatePem, key: credential.privateKeyPem, ca } : { ca }]);
-    if (credential && variant.chainPems?.length) {
-      entries.push([
-        `${variant.name}+chain`,
-        { cert: joinPem([credential.certificatePem, ...variant.chainPems]), key: credential.privateKeyPem, ca },
-      ]);
+  const identities: Record<string, Identity> = {};
+  for (const app of pki.apps) identities[app.name] = { cert: app.credential.certificatePem, key: app.credential.privateKeyPem, ca };
+  if (!Object.getOwnPropertyDescriptor(pki, 'variants')?.get) {
+    // Built already (a PKI read from a folder): the identities are plain values.
+    for (const variant of pki.variants) {
+      const credential = variant.credential;
+      identities[variant.name] = credential ? { cert: credential.certificatePem, key: credential.privateKeyPem, ca } : { ca };
+      if (credential && variant.chainPems?.length) {
+        identities[`${variant.name}+chain`] = { cert: joinPem([credential.certificatePem, ...variant.chainPems]), key: credential.privateKeyPem, ca };
+      }
     }
+    return Object.freeze(identities) as Identities;
   }
-  return Object.freeze(Object.fromEntries(entries)) as Identities;
+  // Issued on first use (LeanPki.variants): the catalogue's identities are getters, so a suite
+  // that never presents a bad certificate never pays for it.
+  const variantNamed = (name: string) => pki.variants.find((variant) => variant.name === name);
+  const lazily = (name: string, identity: () => Identity) => {
+    let value: Identity | undefined;
+    Object.defineProperty(identities, name, { enumerable: true, get: () => (value ??= identity()) });
+  };
+  for (const name of VARIANT_NAMES) {
+    lazily(name, () => {
+      const credential = variantNamed(name)?.credential;
+      return credential ? { cert: credential.certificatePem, key: credential.privateKeyPem, ca } : { ca };
+    });
+    if (!VARIANTS_WITH_CHAIN.includes(name)) continue;
+    lazily(`${name}+chain`, () => {
+      const variant = variantNamed(name)!;
+      const credential = variant.credential!;
+      return { cert: joinPem([credential.certificatePem, ...(variant.chainPems ?? [])]), key: credential.privateKeyPem, ca };
+    });
+  }
+  return Object.freeze(identities) as Identities;
 }
 
 /** The identity called `name`, or an error listing the names there are. */

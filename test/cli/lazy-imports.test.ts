@@ -22,6 +22,7 @@ const HEAVY = {
   x509: /\/node_modules\/@peculiar\/x509\//,
   forge: /\/node_modules\/node-forge\//,
   doctor: /\/dist\/doctor\//,
+  jose: /\/node_modules\/jose\//,
 };
 
 let work: string;
@@ -145,6 +146,26 @@ describe('lean-mock serve --certs', () => {
     expect(refused).toBe('CERT_HAS_EXPIRED');
     expect(loaded(served.modules(), HEAVY.x509)).toEqual([]);
     expect(loaded(served.modules(), HEAVY.forge)).toEqual([]);
+  });
+
+  it('loads jose on the first OAuth token, not to start and serve', async () => {
+    const served = await serveTraced(certs);
+    const reply = await call(served.url, pki, presented(pki, 'my_app'), { headers: appTokenOf(pki) });
+    expect(reply.ok && reply.status).toBe(200);
+    expect(served.modules().some((url) => url.endsWith('/dist/app/auth/tokens.js'))).toBe(true);
+    expect(loaded(served.modules(), HEAVY.jose)).toEqual([]);
+
+    const app = pki.apps[0]!;
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret, scope: 'api' });
+    const token = await call(served.url, pki, presented(pki, 'my_app'), {
+      method: 'POST',
+      path: '/oauth2/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
+    expect(token.ok && token.status).toBe(200);
+    expect(token.ok && (token.json as { access_token?: unknown }).access_token).toEqual(expect.any(String));
+    expect(loaded(served.modules(), HEAVY.jose)).not.toEqual([]);
   });
 
   it('lists the serials of the folder\'s own CRLs before any revocation, as the CA\'s revocation lists read them', async () => {

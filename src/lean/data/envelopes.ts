@@ -54,6 +54,21 @@ export function v2Ok(stamp: Stamp, type: string, data: Body, refreshedAt: string
   return { ...v2Head('OK', stamp, DATA_MESSAGES.ok, null), data, type, refreshed_at: refreshedAt };
 }
 
+/**
+ * The part of a v2 OK reply that one request does not change (`data`, `type`, `refreshed_at`), as
+ * the bytes {@link v2OkBytes} appends to the request's head: a page served again is not
+ * rebuilt or re-serialised. Together they are byte for byte `JSON.stringify(v2Ok(…))`.
+ */
+export function v2OkTail(type: string, data: Body, refreshedAt: string): Buffer {
+  return Buffer.from(`,"data":${JSON.stringify(data)},"type":${JSON.stringify(type)},"refreshed_at":${JSON.stringify(refreshedAt)}}`);
+}
+
+export function v2OkBytes(stamp: Stamp, tail: Buffer): Buffer {
+  const head = JSON.stringify(v2Head('OK', stamp, DATA_MESSAGES.ok, null));
+  // The head object ends with `status_detail` and its closing brace, which the tail replaces.
+  return Buffer.concat([Buffer.from(head.slice(0, -1)), tail]);
+}
+
 export function v2Pending(stamp: Stamp): Body {
   return { ...v2Head('PENDING', stamp, DATA_MESSAGES.v2Pending, null), data: null, type: null, refreshed_at: null };
 }

@@ -17,7 +17,8 @@ import type { SandboxStore } from '../../sandbox/store/store.js';
 import type { Beneficiary } from '../../sandbox/bank-data/records.js';
 import type { Account, Balance, Entity, EntityPermissions, Transaction } from '../../sandbox/store/records.js';
 import { paginate } from '../pagination.js';
-import { V2_STYLE, v2Data, v2Ok } from './envelopes.js';
+import { V2_STYLE, v2Data, v2Ok, v2OkBytes, v2OkTail, type Body, type Stamp } from './envelopes.js';
+import { PageCache } from './page-cache.js';
 import { LEAN_FIELDS, withLeanFields } from './lean-fields.js';
 import { transactionView } from './transaction-view.js';
 import { parseDateRange, parsePathId, parseV2Query } from './params.js';
@@ -91,6 +92,7 @@ const ENDPOINTS: readonly Endpoint[] = [
 
 export function createDataV2Router(deps: DataDeps): Router {
   const { store } = deps;
+  const pages = new PageCache(store);
   const handler =
     (endpoint: Endpoint): RequestHandler =>
     (req, res) => {
@@ -102,13 +104,24 @@ export function createDataV2Router(deps: DataDeps): Router {
       const entity = requireEntity(store, app, query.entity_id);
       const account = accountIdParam === null ? null : requireAccount(store, app, entity, accountIdParam);
       const call = { app, entity, permission: endpoint.permission, async: query.async, meta: query.meta, style: V2_STYLE };
-      answerData(res, deps, call, (stamp) => {
+      const build = (): { data: Body; refreshedAt: string } => {
         const lookup = { store, app, entity, account, range };
         const { items, page } = paginate(endpoint.items(lookup), query.page, query.size);
         const viewed = items.map((item) => withLeanFields(endpoint.view ? endpoint.view(item as never, lookup) : item, LEAN_FIELDS[endpoint.type]));
-        const data = v2Data(endpoint.type, viewed, page, account?.account_id);
-        return v2Ok(stamp, endpoint.type, data, lastRefreshedAt(store, app, entity));
-      });
+        return { data: v2Data(endpoint.type, viewed, page, account?.account_id), refreshedAt: lastRefreshedAt(store, app, entity) };
+      };
+      // Everything the page depends on besides the sandbox's state (the cache's revision).
+      const key = JSON.stringify([app, endpoint.type, entity.id, account?.account_id ?? null, range.start ?? null, range.end ?? null, query.page, query.size]);
+      const ok = (stamp: Stamp): Body => {
+        const { data, refreshedAt } = build();
+        return v2Ok(stamp, endpoint.type, data, refreshedAt);
+      };
+      const okBytes = (stamp: Stamp): Buffer =>
+        v2OkBytes(stamp, pages.bytes(key, () => {
+          const { data, refreshedAt } = build();
+          return v2OkTail(endpoint.type, data, refreshedAt);
+        }));
+      answerData(res, deps, call, ok, okBytes);
     };
 
   const router = Router();

@@ -69,7 +69,10 @@ export class Collection<T> {
     if (this.items.size <= max) return;
     for (const [id, item] of this.items) {
       if (this.items.size <= max) return;
-      if (evictable(item.value)) this.items.delete(id);
+      if (evictable(item.value)) {
+        this.items.delete(id);
+        this.changes++;
+      }
     }
   }
 

@@ -68,6 +68,16 @@ export class SandboxStore extends EventEmitter<{ event: [SandboxEvent] }> {
     return collection as Collection<T>;
   }
 
+  /**
+   * Grows with every write to any collection (the sum of their revisions, each of which only
+   * grows): a reader caching what it derived from several collections compares this one number.
+   */
+  get revision(): number {
+    let sum = 0;
+    for (const collection of this.collections.values()) sum += collection.revision;
+    return sum;
+  }
+
   /** The names of the collections that exist, in the order they were first used (read-only: for the inspector). */
   collectionNames(): string[] {
     return [...this.collections.keys()];
