@@ -28,6 +28,7 @@ export interface TestMockOptions
     | 'journalCapacity'
     | 'scenario'
     | 'serverVariants'
+    | 'replay'
   > {
   /** Serve with this PKI (e.g. one built in a global setup and shared by every suite). */
   pki?: LeanPki;
