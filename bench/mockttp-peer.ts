@@ -33,6 +33,8 @@ export interface MockttpReference {
   start(): Promise<Running>;
   /** Trusts mockttp's CA; holds no client certificate, since mockttp asks for none. */
   clientContext: SecureContext;
+  /** mockttp's CA, for the process that serves it to the load client (bench/servers/mockttp.mjs). */
+  ca: { key: string; cert: string };
 }
 
 export async function loadMockttp(): Promise<MockttpReference> {
@@ -55,5 +57,5 @@ export async function loadMockttp(): Promise<MockttpReference> {
       throw error;
     }
   };
-  return { start, clientContext: createSecureContext({ ca: ca.cert }) };
+  return { start, clientContext: createSecureContext({ ca: ca.cert }), ca };
 }

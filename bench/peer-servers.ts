@@ -20,13 +20,14 @@ import { toPkcs12 } from '../src/pki/pkcs12.js';
 import { startLeanMock } from '../src/server/lean-mock.js';
 import { PEER_MODULES } from './peer-install.js';
 import { freePort, launch, readyPort, stopChild, until, type Launched } from './processes.js';
-import { bareServerOptions, fetchOnce } from './tls-load.js';
+import { bareServerOptions, fetchOnce, getOnce } from './tls-load.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CLI_PATH = join(ROOT, 'dist/cli/main.js');
 const MB_PATH = join(PEER_MODULES, 'mountebank/bin/mb');
 const WIREMOCK_DIR = join(PEER_MODULES, 'wiremock/build');
 const BARE_HTTPS_PATH = fileURLToPath(new URL('./servers/bare-https.mjs', import.meta.url));
+const MOCKTTP_PATH = fileURLToPath(new URL('./servers/mockttp.mjs', import.meta.url));
 const BARE_EXPRESS_PATH = fileURLToPath(new URL('./servers/bare-express.mjs', import.meta.url));
 export const PROBE_PATH = '/banks/v1';
 export const BODY = JSON.stringify(loadBanks());
@@ -75,6 +76,8 @@ export interface Material {
   keystore: string;
   truststore: string;
   bareSetup: string;
+  /** PEM files for the load client (bench/load-client.ts): the default app's certificate and key, the chain it trusts. */
+  client: { cert: string; key: string; ca: string; token: string };
 }
 
 export async function prepare(pki: LeanPki): Promise<Material> {
@@ -105,7 +108,12 @@ export async function prepare(pki: LeanPki): Promise<Material> {
   // One setup for both process floors (bench/servers/serve-setup.mjs reads it).
   const bareSetup = join(dir, 'bare-setup.json');
   await writeFile(bareSetup, JSON.stringify({ options: bareServerOptions(pki), body: BODY }), { mode: 0o600 });
-  return { dir, pki, certsDir, keystore, truststore, bareSetup };
+  const app = defaultApp(pki);
+  const client = { cert: join(dir, 'client.crt'), key: join(dir, 'client.key'), ca: join(dir, 'client-ca.pem'), token: app.appToken };
+  await writeFile(client.cert, app.credential.certificatePem);
+  await writeFile(client.key, app.credential.privateKeyPem, { mode: 0o600 });
+  await writeFile(client.ca, pki.chainPem);
+  return { dir, pki, certsDir, keystore, truststore, bareSetup, client };
 }
 
 export const dispose = (m: Material): Promise<void> => rm(m.dir, { recursive: true, force: true });
@@ -221,3 +229,26 @@ export async function startLeanMockInProcess(m: Material): Promise<Running> {
   return { port: mock.port, pid: process.pid, stop: () => mock.close() };
 }
 
+
+/**
+ * mockttp as a process (bench/servers/mockttp.mjs), server-only TLS from its own RSA CA (`ca`),
+ * checked to answer the bank list trusting that CA. Resolves with the PEM file of that CA too, for the load client.
+ */
+export async function startMockttpProcess(m: Material, ca: { key: string; cert: string }): Promise<Running & { caFile: string }> {
+  const setup = join(m.dir, 'mockttp-setup.json');
+  const caFile = join(m.dir, 'mockttp-ca.pem');
+  await writeFile(setup, JSON.stringify({ ca, path: PROBE_PATH, body: BODY }), { mode: 0o600 });
+  await writeFile(caFile, ca.cert);
+  const launched = launch(process.execPath, [MOCKTTP_PATH, setup], m.dir);
+  try {
+    const port = await readyPort(launched);
+    await until(launched, '200', async () => {
+      const reply = await getOnce({ port, path: PROBE_PATH, ca: ca.cert });
+      return reply.status === 200 && reply.body === BODY;
+    });
+    return { port, pid: launched.child.pid ?? 0, stop: () => stopChild(launched.child), caFile };
+  } catch (error) {
+    await stopChild(launched.child);
+    throw error;
+  }
+}

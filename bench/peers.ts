@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { createLeanPki, defaultApp } from '../src/pki/lean-pki.js';
+import { createLeanPki } from '../src/pki/lean-pki.js';
 import { loadMockttp, type MockttpReference } from './mockttp-peer.js';
 import {
   BODY_BYTES,
@@ -19,7 +19,8 @@ import {
 import { ensurePeersInstalled, peerVersion } from './peer-install.js';
 import { errorText, stopAllChildren } from './processes.js';
 import { interleave, skipped, summarize, type BenchResult, type BenchSuite, type Task } from './suite.js';
-import { HANDSHAKE_LOOPS, KEEP_ALIVE_CONNECTIONS, clientContext, handshakeRun, keepAliveRun, rawGet, RunLog, type Probe } from './tls-load.js';
+import { RATE_ROUNDS, rates } from './peer-rates.js';
+import { HANDSHAKE_LOOPS, KEEP_ALIVE_CONNECTIONS } from './tls-load.js';
 
 /**
  * lean-mock against other mock servers serving the same stub for GET /banks/v1 (bench/peer-servers.ts):
@@ -32,12 +33,10 @@ import { HANDSHAKE_LOOPS, KEEP_ALIVE_CONNECTIONS, clientContext, handshakeRun, k
 const ROUNDS = {
   start: { full: { runs: 5, warmup: 1 }, quick: { runs: 2, warmup: 1 } },
   inProcess: { full: { runs: 20, warmup: 2 }, quick: { runs: 5, warmup: 1 } },
-  load: { full: { seconds: 1, runs: 5, warmup: 1 }, quick: { seconds: 0.4, runs: 3, warmup: 1 } },
 } as const;
 
 type PeerName = 'mountebank' | 'wiremock';
 
-const NO_MUTUAL_TLS = 'mockttp cannot require client certificates, so it has no mutual handshake to compare';
 
 /** Start → first 200 as a task: the start is timed, the stop is not; a failed start is counted and still resolves its time. */
 function startCycle(key: string, start: () => Promise<Running>, errors: Map<string, number>): Task {
@@ -142,57 +141,8 @@ async function measure(quick: boolean): Promise<BenchResult[]> {
         : summarize(mockttpInName, inProcess.mockttp!, { baseline: { name: leanInName, samples: inProcess.lean! }, errors: startErrors.get('mockttp') ?? 0 }),
     );
 
-    // Load: lean-mock in this process against each running peer, one pair of tasks per figure, interleaved.
-    const settings = ROUNDS.load[quick ? 'quick' : 'full'];
-    const app = defaultApp(pki);
-    const context = clientContext(pki, app);
-    const closing = rawGet(PROBE_PATH, app.appToken, true);
-    const persistent: Probe = { request: rawGet(PROBE_PATH, app.appToken), bytes: BODY_BYTES };
-    const lean = await startLeanMockInProcess(m);
-    const mockttpServer = typeof mockttp === 'string' ? undefined : await mockttp.start();
-    try {
-      const log = new RunLog<string>(settings.warmup);
-      const hsTasks: Record<string, Task> = { lean: log.task('hs:lean', () => handshakeRun(lean.port, context, closing, settings.seconds, HANDSHAKE_LOOPS)) };
-      const kaTasks: Record<string, Task> = {
-        lean: log.task('ka:lean', () => keepAliveRun(lean.port, context, persistent, settings.seconds, KEEP_ALIVE_CONNECTIONS)),
-      };
-      for (const name of ok) {
-        const port = running.get(name)!.port;
-        hsTasks[name] = log.task(`hs:${name}`, () => handshakeRun(port, context, closing, settings.seconds, HANDSHAKE_LOOPS));
-        kaTasks[name] = log.task(`ka:${name}`, () => keepAliveRun(port, context, persistent, settings.seconds, KEEP_ALIVE_CONNECTIONS));
-      }
-      if (mockttpServer && typeof mockttp !== 'string') {
-        const { port } = mockttpServer;
-        kaTasks.mockttp = log.task('ka:mockttp', () => keepAliveRun(port, mockttp.clientContext, persistent, settings.seconds, KEEP_ALIVE_CONNECTIONS));
-      }
-      const hs = await interleave(hsTasks, settings);
-      const ka = await interleave(kaTasks, settings);
-      for (const [group, prefix, rates] of [
-        ['full mTLS handshake + GET /banks/v1 (Connection: close), /s', 'hs', hs],
-        [`keep-alive GET /banks/v1 ×${KEEP_ALIVE_CONNECTIONS}, /s`, 'ka', ka],
-      ] as const) {
-        const leanName = `${group}: lean-mock (in process)`;
-        const baseline = { name: leanName, samples: rates.lean! };
-        results.push(summarize(leanName, rates.lean!, { unit: 'req/s', errors: log.errors(`${prefix}:lean`) }));
-        for (const name of Object.keys(starters) as PeerName[]) {
-          const row = `${group}: ${labels[name]}`;
-          const reason = failed.get(name);
-          results.push(
-            reason
-              ? skipped(row, `failed to start: ${reason}`, 'req/s')
-              : summarize(row, rates[name]!, { unit: 'req/s', baseline, errors: log.errors(`${prefix}:${name}`) }),
-          );
-        }
-        const mockttpRow = `${group}: ${mockttpLabel} (in process, server-only TLS)`;
-        if (prefix === 'hs') results.push(skipped(mockttpRow, NO_MUTUAL_TLS, 'req/s'));
-        else if (typeof mockttp === 'string') results.push(skipped(mockttpRow, mockttp, 'req/s'));
-        else results.push(summarize(mockttpRow, rates.mockttp!, { unit: 'req/s', baseline, errors: log.errors('ka:mockttp') }));
-      }
-    } finally {
-      await lean.stop();
-      await mockttpServer?.stop();
-      await Promise.all([...running.values()].map((peer) => peer.stop()));
-    }
+    // Rates: every server its own process, each load one run of the load client in a process of its own.
+    results.push(...(await rates(m, quick, running, failed, labels, mockttp, mockttpLabel)));
   } finally {
     await stopAllChildren();
     await dispose(m);
@@ -222,13 +172,21 @@ export const peersSuite: BenchSuite = {
     `(fresh connection, trusting that CA) has the bank list, against startLeanMock({ pki, adminPort: 'off' }) until the same GET with ` +
     `the app's certificate and token answers it; stops untimed; ${ROUNDS.inProcess.full.runs} interleaved rounds after ` +
     `${ROUNDS.inProcess.full.warmup} warm-ups (--quick: ${ROUNDS.inProcess.quick.runs} after ${ROUNDS.inProcess.quick.warmup}). ` +
-    `Rates: lean-mock in this process (startLeanMock, admin off) against one running instance of each peer, interleaved per figure ` +
-    `for ${ROUNDS.load.full.seconds} s a round, ${ROUNDS.load.full.runs} rounds after ${ROUNDS.load.full.warmup} warm-up (--quick: ` +
-    `${ROUNDS.load.quick.runs} rounds of ${ROUNDS.load.quick.seconds} s): ${HANDSHAKE_LOOPS} loops of fresh full mTLS handshakes each ` +
-    `sending one GET with Connection: close (counted on a 200 status line), and ${KEEP_ALIVE_CONNECTIONS} keep-alive connections ` +
-    `(replies of exactly the body size counted); mockttp, in this process too, takes part in the keep-alive figure only (its TLS is ` +
-    `not mutual, so a handshake rate would not compare). The client shares lean-mock's and mockttp's event loop while mountebank and ` +
-    `WireMock run in their own processes (WireMock on many JVM threads), which favours those two in the rate ratios.`,
+    `Rates, fair: every server runs as a process of its own and one load generator drives it from another process ` +
+    `(bench/load-client.ts under node --import tsx, spawned per run by bench/load-runs.ts), so no server shares the client's event ` +
+    `loop or another server's work: lean-mock's CLI (serve --certs, admin off), the bare https and bare express 5 floors ` +
+    `(bench/servers/bare-https.mjs, bare-express.mjs: plain node, the gate's TLS options, same certificates and body), mountebank and ` +
+    `WireMock as above, and mockttp (bench/servers/mockttp.mjs: server-only TLS from its own RSA CA, no client certificate offered, ` +
+    `since it cannot request one; its rows say so). Each server is started once and checked (the bank list to the default app; the ` +
+    `mTLS ones refuse a client without a certificate). Two loads, each a round of every server in rotating order, ` +
+    `${RATE_ROUNDS.full.seconds} s a run, ${RATE_ROUNDS.full.runs} rounds after ${RATE_ROUNDS.full.warmup} warm-up (--quick: ` +
+    `${RATE_ROUNDS.quick.runs} rounds of ${RATE_ROUNDS.quick.seconds} s): ${HANDSHAKE_LOOPS} loops of fresh full handshakes (no ` +
+    `session resumed), each one GET with Connection: close counted on a 200 status line, latency dial → status line; and ` +
+    `${KEEP_ALIVE_CONNECTIONS} keep-alive connections (opened untimed) sending GETs back to back, a reply counted when it is a 200 of ` +
+    `exactly the body size, latency request → reply read whole. Rates are medians over rounds, p99 rows medians of per-round p99s. ` +
+    `Ratios are medians of per-round ratios: lean-mock against bare https and against bare express 5, bare express against bare ` +
+    `https, and the other mocks against lean-mock (above 1× for a rate, below 1× for a p99, a mock would beat lean-mock). The ` +
+    `machine has 2 cores, so the client and the server under load each have about one; WireMock's JVM spreads over both.`,
   async run({ quick }) {
     return measure(quick);
   },

@@ -51,11 +51,12 @@ function row(result: BenchResult): string {
 const METHOD_NOTES = [
   'Ratios are figure / baseline, medians of per-round ratios. For rates (req/s) above 1× is better; for times (ms) and ' +
     'memory (MiB) below 1× is better. A target is shown only where the issue set one.',
-  'Peers (suite peers): mountebank and WireMock run as processes of their own with mutual TLS on the same certificates as ' +
-    'lean-mock and serve the same bank-list bytes. mockttp is the in-process reference: started in the bench process like ' +
-    "startLeanMock, it times getLocal() + start() + a rule + the first 200 against startLeanMock({ pki }) to its first mTLS 200, " +
-    'and takes part in the keep-alive rate. It cannot require client certificates, so its rows are server-only TLS (with a CA ' +
-    'of its own, generateCACertificate(), since it accepts only RSA CA keys) and it has no handshake figure.',
+  'Peers (suite peers): every server runs as a process of its own and its rates come from one load generator in another ' +
+    'process (bench/load-client.ts): lean-mock as its CLI from dist/, the bare https and bare express 5 floors as plain-node ' +
+    'scripts, mountebank and WireMock, all with mutual TLS on the same certificates and the same bank-list bytes, and mockttp, ' +
+    'which cannot require client certificates, so its rows are server-only TLS (a CA of its own, generateCACertificate(), since ' +
+    'it accepts only RSA CA keys) and its handshake is lighter than the others\' (no client certificate to check). Its in-process ' +
+    'start row compares it with startLeanMock({ pki }) in the bench process.',
   'Peak RSS (suite memory): each server runs as a process of its own (lean-mock as its CLI from dist/, the bare https and ' +
     'bare express 5 floors as plain-node scripts with the same certificates, mountebank, WireMock in its JVM) and is measured ' +
     'from outside: VmHWM ' +
