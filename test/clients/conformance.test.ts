@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { declareMissingClient } from '../support/missing-client.js';
 import { CATALOGUE, type VariantName } from '../../src/pki/catalogue.js';
 import type { LeanMock } from '../../src/server/lean-mock.js';
 import type { TlsRejectionReason } from '../../src/reasons.js';
@@ -57,26 +58,10 @@ const KEY_MISMATCH_ERROR: Partial<Record<StackName, RegExp>> = {
 // Which stacks can run here. Locally a missing one is skipped with the reason; in CI it fails.
 
 const [probes, otherClients] = await Promise.all([clientStacks(), externalClients()]);
-const inCi = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
 const ran = new Map<StackName, { calls: number; prepareMs: number; callsMs: number }>();
 
 for (const probe of probes) {
-  if (probe.available) continue;
-  const install = `apt-get install ${probe.debianPackage}`;
-  if (inCi) {
-    describe(probe.name, () => {
-      it(`is installed, since CI runs every client stack (.ci/run installs ${probe.debianPackage})`, () => {
-        expect.fail(`${probe.name} cannot run: ${probe.reason} (${install})`);
-      });
-    });
-  } else {
-    console.warn(`client stacks: ${probe.name} SKIPPED locally (CI would fail): ${probe.reason} (${install})`);
-    // Skipped on purpose, locally only: this machine lacks the client, and a developer should still
-    // get a green run of everything else. CI never reaches this branch (the test above fails there).
-    describe.skip(`${probe.name} — SKIPPED locally: ${probe.reason} (${install})`, () => {
-      it('runs the client-stack conformance suite', () => undefined);
-    });
-  }
+  if (!probe.available) declareMissingClient('the client-stack conformance suite', { name: probe.name, reason: probe.reason, install: `apt-get install ${probe.debianPackage}` });
 }
 const stacks: Stack[] = probes.flatMap((probe) => (probe.available ? [probe.stack] : []));
 

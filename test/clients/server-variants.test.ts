@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { declareMissingClient } from '../support/missing-client.js';
 import { writePkiFolder } from '../../src/pki/folder.js';
 import { createLeanPki, type LeanPki } from '../../src/pki/lean-pki.js';
 import { startLeanMockVariants } from '../support/lean-mock-variants.js';
@@ -27,24 +28,8 @@ const LANES = 3;
 const only = (process.env.CLIENT_STACKS ?? '').split(',').map((word) => word.trim()).filter(Boolean);
 const probes = (await variantStacks()).filter((probe) => only.length === 0 || only.some((word) => probe.name.includes(word)));
 const allStacks = only.length === 0;
-const inCi = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
-
 for (const probe of probes) {
-  if (probe.available) continue;
-  const install = `apt-get install ${probe.debianPackage}`;
-  if (inCi) {
-    describe(probe.name, () => {
-      it(`is installed, since CI runs every client stack (.ci/run installs ${probe.debianPackage})`, () => {
-        expect.fail(`${probe.name} cannot run: ${probe.reason} (${install})`);
-      });
-    });
-  } else {
-    console.warn(`server variants: ${probe.name} SKIPPED locally (CI would fail): ${probe.reason} (${install})`);
-    // Skipped on purpose, locally only: this machine lacks the client. CI never reaches this branch.
-    describe.skip(`${probe.name} — SKIPPED locally: ${probe.reason} (${install})`, () => {
-      it('refuses every must-refuse server variant', () => undefined);
-    });
-  }
+  if (!probe.available) declareMissingClient('the server-variant client matrix', { name: probe.name, reason: probe.reason, install: `apt-get install ${probe.debianPackage}` });
 }
 const stacks: VariantStack[] = probes.flatMap((probe) => (probe.available ? [probe.stack] : []));
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { declareMissingClient } from '../support/missing-client.js';
 import type { HandshakeRecord } from '../../src/gateway/journal.js';
 import type { RejectionStyle, TlsVersion } from '../../src/gateway/tls-server.js';
 import { CATALOGUE, VARIANT_NAMES, type VariantName } from '../../src/pki/catalogue.js';
@@ -40,24 +41,8 @@ const REFUSED_BY_SERVER = CATALOGUE.filter((variant) => variant.rejectedBy === '
 // Which clients can run here. Locally a missing one is skipped with the reason; in CI it fails.
 
 const probes = await externalClients();
-const inCi = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
-
-for (const probe of probes.filter((candidate) => !candidate.available)) {
-  const reason = probe.available ? '' : probe.reason;
-  if (inCi) {
-    describe(probe.name, () => {
-      it('is installed, since CI runs the whole external-client matrix (.ci/run installs it)', () => {
-        expect.fail(`${probe.name} cannot run: ${reason}`);
-      });
-    });
-  } else {
-    console.warn(`external-clients: ${probe.name} SKIPPED locally (CI would fail): ${reason}`);
-    // Skipped on purpose, locally only: this machine lacks the client, and a developer should still
-    // get a green run of everything else. CI never reaches this branch (the test above fails there).
-    describe.skip(`${probe.name} — SKIPPED locally: ${reason}`, () => {
-      it('runs the external-client matrix', () => undefined);
-    });
-  }
+for (const probe of probes) {
+  if (!probe.available) declareMissingClient('the external-client matrix', { name: probe.name, reason: probe.reason, install: 'apt-get: see .ci/run' });
 }
 
 const clients: ExternalClient[] = probes.flatMap((probe) => (probe.available ? [probe.client] : []));
