@@ -145,18 +145,12 @@ export function refundView(r: RefundRecord) {
 
 /** A refund as `GET /payouts/refunds` lists it: the deposit is the refund's own amount (no fees in the sandbox). */
 export function refundListItemView(r: RefundRecord) {
+  const { refund_id, ...refund } = refundView(r);
   return {
-    refund_id: r.refund_id,
+    refund_id,
     deposit_amount: r.amount,
     deposit_currency: r.currency,
-    payment_id: r.payment_id,
-    status: r.status,
-    amount: r.amount,
-    currency: r.currency,
-    reason_code: r.reason_code,
-    description: r.description,
-    external_reference: r.external_reference,
-    beneficiary: { ...r.beneficiary },
+    ...refund,
     created_at: r.created_at,
     created_by: r.created_by,
     actioned_by: r.actioned_by,
