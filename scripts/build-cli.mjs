@@ -1,7 +1,7 @@
 // The `lean-mock` command as one minified ESM bundle with code splitting, written over tsc's
 // dist/cli/main.js (the package's bin). A cold `lean-mock serve` used to spend most of its start
-// resolving, reading and compiling ~420 module files (ours, zod's, express's); the bundle is a
-// handful of files. Lazy `import()`s stay lazy: each becomes a chunk loaded on first use, so a
+// resolving, reading and compiling ~450 module files (ours, zod's, express's); from the bundle it
+// loads about twenty. Lazy `import()`s stay lazy: each becomes a chunk loaded on first use, so a
 // command still loads its own code and no other command's. The X.509 and PKCS#12 libraries, jose
 // and yaml stay packages, imported (lazily) from node_modules: `serve --certs` never loads them
 // (and esbuild's chunk for a lazily imported CommonJS package such as yaml exports only `default`,
@@ -18,7 +18,7 @@ const dist = join(root, 'dist');
 const out = join(dist, 'cli');
 const LAZY_PACKAGES = ['@peculiar/x509', '@peculiar/asn1-schema', '@peculiar/asn1-x509', 'node-forge', 'jose', 'yaml'];
 /** Which sources each file of the bundle holds: test/cli/lazy-imports.test.ts maps loaded files back to modules. Not packed. */
-export const BUNDLE_MAP = 'bundle-map.json';
+const BUNDLE_MAP = 'bundle-map.json';
 
 // A rebuild over an old bundle must not leave stale chunks beside the new ones.
 for (const file of readdirSync(out)) if (/-[A-Z0-9]{8}\.js$/.test(file)) rmSync(join(out, file));
