@@ -4,10 +4,11 @@
 // ships ESM only, is bundled in, every other dependency stays a `require`. Lazy `import()`s stay
 // lazy: esbuild defers those modules' evaluation until first use.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, posix, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { declarationGraph } from './declaration-graph.mjs';
+import { esmTwinUrl } from './esm-twin-url.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -15,24 +16,13 @@ const out = join(dist, 'cjs');
 const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const ESM_ONLY = new Set(['jose']);
 
-/**
- * Modules find their files (fixtures, the inspector page) relative to `import.meta.url`. In the
- * bundle each module's `import.meta.url` becomes the URL of its ESM twin in dist/, so every
- * relative path resolves exactly as it does for ESM consumers, against files that ship.
- */
-const importMetaUrl = {
-  name: 'import-meta-url-of-esm-twin',
-  setup(plugin) {
-    plugin.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      if (!source.includes('import.meta.url')) return undefined;
-      const twin = join(dist, relative(join(root, 'src'), args.path)).replace(/\.ts$/, '.js');
-      const fromBundle = relative(out, twin).split(sep).join(posix.sep);
-      const url = `require("node:url").pathToFileURL(require("node:path").join(__dirname, ${JSON.stringify(fromBundle)})).href`;
-      return { contents: source.replaceAll('import.meta.url', url), loader: 'ts' };
-    });
-  },
-};
+// Each module's `import.meta.url` becomes the URL of its ESM twin in dist/ (see esm-twin-url.mjs).
+const importMetaUrl = esmTwinUrl({
+  root,
+  dist,
+  out,
+  urlOf: (fromBundle) => `require("node:url").pathToFileURL(require("node:path").join(__dirname, ${JSON.stringify(fromBundle)})).href`,
+});
 
 await build({
   stdin: {

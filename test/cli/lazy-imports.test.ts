@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,8 @@ import { appTokenOf, call, presented } from '../support/mock-client.js';
  * `serve` with a certificate folder issues nothing, writes no PKCS#12 and runs no diagnosis: the
  * X.509 library, node-forge and the doctor would only cost it start time and memory. A module
  * hook in the served process writes down every module it resolves, so these tests see exactly
- * what was loaded, and when.
+ * what was loaded, and when. The bin is a bundle (scripts/build-cli.mjs): a file of it that was
+ * loaded stands for every module it holds (its bundle-map.json), named as tsc's twin in dist/.
  */
 
 const HEAVY = {
@@ -24,6 +25,18 @@ const HEAVY = {
   doctor: /\/dist\/doctor\//,
   jose: /\/node_modules\/jose\//,
 };
+
+const DIST_CLI = join(BIN, '..');
+/** Each bundle file's URL → the URLs of the dist/ modules it holds (empty without a bundle). */
+const bundled: Map<string, string[]> = new Map(
+  existsSync(join(DIST_CLI, 'bundle-map.json'))
+    ? Object.entries(JSON.parse(readFileSync(join(DIST_CLI, 'bundle-map.json'), 'utf8')) as Record<string, string[]>).map(([file, inputs]) => [
+        pathToFileURL(join(DIST_CLI, file)).href,
+        inputs.map((input) => (input.startsWith('src/') ? pathToFileURL(join(DIST_CLI, '..', input.slice(4).replace(/\.ts$/, '.js'))).href : `bundled:/${input}`)),
+      ])
+    : [],
+);
+const expand = (urls: readonly string[]): string[] => urls.flatMap((url) => bundled.get(url) ?? [url]);
 
 let work: string;
 let certs: string;
@@ -61,8 +74,10 @@ interface Traced {
   url: string;
   adminUrl: string;
   serverVariants: Record<string, string>;
-  /** Every module URL resolved so far. */
+  /** Every module URL resolved so far, a bundle file standing for the modules it holds. */
   modules(): string[];
+  /** Every file URL resolved so far, as the process saw them. */
+  files(): string[];
   stderr(): string;
 }
 
@@ -97,7 +112,8 @@ function serveTraced(certsDir: string): Promise<Traced> {
       const ready = JSON.parse(stdout.split('\n')[0]!) as { url: string; adminUrl: string; serverVariants: Record<string, string> };
       resolve({
         ...ready,
-        modules: () => readFileSync(log, 'utf8').split('\n').filter(Boolean),
+        modules: () => expand(readFileSync(log, 'utf8').split('\n').filter(Boolean)),
+        files: () => readFileSync(log, 'utf8').split('\n').filter(Boolean),
         stderr: () => stderr,
       });
     });
@@ -134,6 +150,18 @@ describe('lean-mock serve --certs', () => {
     expect(loaded(served.modules(), HEAVY.forge)).toEqual([]);
     const refused = await call(served.url, pki, presented(pki, 'my_app'), { headers: appTokenOf(pki) });
     expect(refused.ok).toBe(false);
+  });
+
+  it('starts from the bundle files in dist/cli/ and Node\'s own modules: no module of dist/ or node_modules read one by one', async () => {
+    const served = await serveTraced(certs);
+    const reply = await call(served.url, pki, presented(pki, 'my_app'), { headers: appTokenOf(pki) });
+    expect(reply.ok && reply.status).toBe(200);
+    const files = [...new Set(served.files())];
+    const cli = pathToFileURL(DIST_CLI).href + '/';
+    // Resolving, reading and compiling some 420 files one by one was most of a cold start.
+    expect(files.filter((url) => !url.startsWith('node:') && !url.startsWith(cli))).toEqual([]);
+    expect(files.filter((url) => url.startsWith(cli)).length).toBeLessThan(40);
+    expect(served.modules().some((url) => url.endsWith('/dist/server/lean-mock.js'))).toBe(true);
   });
 
   it('serves the bad server certificates from the folder\'s files, loading no X.509 library for them either', async () => {

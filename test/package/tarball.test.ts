@@ -118,7 +118,7 @@ describe("the README's first example, in a project that installed the tarball", 
   const expected = { banks: 200, reason: 'expired', known: true, page: 200, html: true, css: 200, stack: { missing: [] } };
   // The four consumers start together: each mostly waits on its own process, and the slowest
   // (tsc reading zod's and node's declarations in full) sets the wall time instead of the sum.
-  let runs: Record<'esm' | 'cjs' | 'jest' | 'tsc' | 'cli', Promise<Run>>;
+  let runs: Record<'esm' | 'cjs' | 'jest' | 'tsc' | 'cli' | 'serve', Promise<Run>>;
   beforeAll(() => {
     const jest = join(consumer, 'node_modules', 'jest', 'bin', 'jest.js');
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -129,6 +129,7 @@ describe("the README's first example, in a project that installed the tarball", 
       jest: run(process.execPath, [jest, '--rootDir', 'jest', '--config', 'jest/jest.config.js'], consumer),
       tsc: run(process.execPath, [tsc, '-p', 'tsconfig.json'], consumer),
       cli: run(join(consumer, 'node_modules', '.bin', 'lean-mock'), ['--version'], consumer),
+      serve: run(process.execPath, ['serve-example.mjs'], consumer),
     };
   });
 
@@ -162,5 +163,12 @@ describe("the README's first example, in a project that installed the tarball", 
     const result = await runs.cli;
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
     expect(result, result.stderr).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it('serves from the installed command (a bundle): its certificate folder, the bank list over mTLS, the inspector page', { timeout: 120_000 }, async () => {
+    const result = await runs.serve;
+    expect(result, result.stderr).toMatchObject({ code: 0 });
+    expect(JSON.parse(result.stdout)).toEqual({ banks: 200, count: expect.any(Number), page: 200, html: true, css: 200, exit: 0 });
+    expect(JSON.parse(result.stdout).count).toBeGreaterThan(0);
   });
 });
