@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLeanPki, type LeanPki } from '../../src/pki/lean-pki.js';
 import { startLeanMock, type LeanMock } from '../../src/server/lean-mock.js';
 import { appTokenOf, call, presented, type CallOptions, type Presented, type Reply } from '../support/mock-client.js';
+import { fuzzRuns } from '../support/fuzz-runs.js';
 
 /**
  * Lean's HTTP conventions on every reply of the mock, success and error alike, over real mTLS
@@ -481,7 +482,7 @@ function mulberry32(seed: number): () => number {
 }
 
 const FUZZ_SEED = Number(process.env.LEAN_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 32));
-const FUZZ_COUNT = 200;
+const FUZZ_COUNT = fuzzRuns(100, 200);
 
 const METHODS = [
   'GET', 'GET', 'GET', 'POST', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND', 'PROPPATCH',

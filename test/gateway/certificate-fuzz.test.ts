@@ -7,6 +7,7 @@ import { TLS_REJECTION_REASONS } from '../../src/reasons.js';
 import { seededRandom } from '../../src/sandbox/random.js';
 import { startLeanMock, type LeanMock } from '../../src/server/lean-mock.js';
 import { drawCertificate, makeFuzzKeys, type FuzzKeys } from '../support/certificate-fuzz.js';
+import { fuzzRuns } from '../support/fuzz-runs.js';
 import { present } from '../support/hostile-certificates.js';
 
 /**
@@ -16,7 +17,7 @@ import { present } from '../support/hostile-certificates.js';
  */
 
 const SEED = Number(process.env.LEAN_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 32));
-const COUNT = Number(process.env.LEAN_FUZZ_CERTIFICATES ?? 500);
+const COUNT = Number(process.env.LEAN_FUZZ_CERTIFICATES ?? fuzzRuns(200, 500));
 const KNOWN = new Set<string | null>([...TLS_REJECTION_REASONS, 'handshake_failed', null]);
 
 let pki: LeanPki;

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { seededRandom, type SeededRandom } from '../../src/sandbox/random.js';
 import { ScenarioError, jsonPath } from '../../src/sandbox/scenarios/errors.js';
 import { startTestMock, type TestMock } from '../../src/testing/index.js';
+import { fuzzRuns } from '../support/fuzz-runs.js';
 
 /*
  * Scenario files over the admin API, and bad scenarios from every entry: a valid scenario is
@@ -154,11 +155,12 @@ describe('POST /admin/v1/scenarios', () => {
 });
 
 describe('a scenario mutated at a random path', () => {
-  it('fails with one error naming that path, in process and over the admin API, and changes nothing', async () => {
+  const RUNS = fuzzRuns(60, 150);
+  it(`fails with one error naming that path, in process and over the admin API, and changes nothing (${RUNS} mutations)`, async () => {
     await postScenario(JSON.stringify(BASE));
     const r = seededRandom(4242);
     let refused = 0;
-    for (let run = 0; run < 150; run++) {
+    for (let run = 0; run < RUNS; run++) {
       const { scenario, path, maybeValid, what } = mutate(r, BASE as unknown as Json);
       const before = { store: mock.lean.store.snapshot(), state: JSON.stringify(mock.lean.scenarios.state()), faults: JSON.stringify(mock.lean.faults.list()) };
       let error: unknown;
@@ -181,7 +183,8 @@ describe('a scenario mutated at a random path', () => {
       expect([res.status, body.status, body.metadata.field], `run ${run}: ${what}`).toEqual([400, 'INVALID_PARAMETERS', path]);
       expect({ store: mock.lean.store.snapshot(), state: JSON.stringify(mock.lean.scenarios.state()), faults: JSON.stringify(mock.lean.faults.list()) }).toEqual(before);
     }
-    expect(refused).toBeGreaterThan(100);
+    // Most mutations break the scenario (150 runs refused more than 100): the rest removed an optional key.
+    expect(refused).toBeGreaterThan(RUNS * (2 / 3));
   }, 120_000);
 });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLeanPki, type LeanPki } from '../../src/pki/lean-pki.js';
 import { startTestMock } from '../../src/testing/index.js';
+import { fuzzRuns } from '../support/fuzz-runs.js';
 
 /** The handles a leaked server, socket or timer shows up as, counted by type. */
 const WATCHED = new Set(['TCPServerWrap', 'TCPSocketWrap', 'TLSWrap', 'Timeout', 'FSReqCallback']);
@@ -138,10 +139,11 @@ describe('start time (reported, not asserted: the machine is shared and noisy)',
     return elapsed;
   };
 
-  it('measures start → first 200 over 20 starts, with a fresh PKI each and with a shared one', async () => {
+  const STARTS = fuzzRuns(5, 20);
+  it(`measures start → first 200 over ${STARTS} starts, with a fresh PKI each and with a shared one`, async () => {
     const fresh: number[] = [];
     const shared: number[] = [];
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < STARTS; i++) {
       fresh.push(await startToFirst200({}));
       shared.push(await startToFirst200({ pki }));
     }
