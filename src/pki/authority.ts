@@ -63,7 +63,7 @@ export class CertificateAuthority {
     const parts = plainName(options.commonName ?? 'lean-mock Root CA', options.organization);
     if (parts) {
       const name = encodeName(parts);
-      const id = keyIdentifier(spkiOf(KeyObject.from(keys.publicKey)));
+      const id = keyIdentifier(publicKeyInfo(keys.publicKey));
       const der = issueDer(keyType, keys, {
         issuer: name,
         issuerKeys: keys,
@@ -126,7 +126,7 @@ export class CertificateAuthority {
 
   /** @internal the SHA-1 key identifier of its public key (its certificates' authority key identifier). */
   get keyIdentifier(): Buffer {
-    return (this.keyId ??= keyIdentifier(spkiOf(KeyObject.from(this.keys.publicKey))));
+    return (this.keyId ??= keyIdentifier(publicKeyInfo(this.keys.publicKey)));
   }
 
   /** This authority's certificate and its parents', nearest first, root last. */
@@ -146,7 +146,7 @@ export class CertificateAuthority {
         subject: encodeName(parts),
         notBefore: new Date(now.getTime() - BACKDATE_MS),
         notAfter: new Date(now.getTime() + (options.validityDays ?? 3650) * DAY_MS),
-        extensions: caExtensionsDer(keyIdentifier(spkiOf(KeyObject.from(keys.publicKey))), this.keyIdentifier, 0),
+        extensions: caExtensionsDer(keyIdentifier(publicKeyInfo(keys.publicKey)), this.keyIdentifier, 0),
       });
       return CertificateAuthority.fromDer(this.keyType, der, keys, this);
     }
@@ -197,7 +197,7 @@ export class CertificateAuthority {
         subject: encodeName(parts),
         notBefore: request.notBefore ?? new Date(now.getTime() - BACKDATE_MS),
         notAfter: request.notAfter ?? new Date(now.getTime() + 365 * DAY_MS),
-        extensions: leafExtensionsDer(this.keyType, keyIdentifier(spkiOf(KeyObject.from(request.keyPair.publicKey))), this.keyIdentifier, request),
+        extensions: leafExtensionsDer(this.keyType, keyIdentifier(publicKeyInfo(request.keyPair.publicKey)), this.keyIdentifier, request),
         serialHex: request.serialNumber === undefined ? undefined : serialIntegerHex(normalizeSerial(request.serialNumber)),
       });
       return describeDer(der, privateKeyPemSync(request.keyPair.privateKey));
@@ -222,7 +222,7 @@ export function issueSelfSignedLeafSync(
   const parts = plainName(request.commonName, request.organization, request.organizationalUnit);
   if (parts && (request.hosts ?? []).every(isPlainHost)) {
     const subject = encodeName(parts);
-    const id = keyIdentifier(spkiOf(KeyObject.from(request.keyPair.publicKey)));
+    const id = keyIdentifier(publicKeyInfo(request.keyPair.publicKey));
     const der = issueDer(keyType, request.keyPair, {
       issuer: subject,
       issuerKeys: request.keyPair,
@@ -279,6 +279,18 @@ function plainName(commonName: string, organization = 'lean-mock (test only)', u
   return plain ? { commonName, organization, organizationalUnit: unit || undefined, country: 'AE' } : undefined;
 }
 
+const publicKeyInfos = new WeakMap<CryptoKey, Buffer>();
+
+/** A public key's SubjectPublicKeyInfo DER, exported once per key: a PKI asks for each several times. */
+function publicKeyInfo(key: CryptoKey): Buffer {
+  let spki = publicKeyInfos.get(key);
+  if (!spki) {
+    spki = spkiOf(KeyObject.from(key));
+    publicKeyInfos.set(key, spki);
+  }
+  return spki;
+}
+
 /** A certificate for `subjectKeys`, written and signed by der-issue.ts. */
 function issueDer(
   keyType: KeyType,
@@ -300,7 +312,7 @@ function issueDer(
     subject: request.subject,
     notBefore: request.notBefore,
     notAfter: request.notAfter,
-    subjectPublicKeyInfo: spkiOf(KeyObject.from(subjectKeys.publicKey)),
+    subjectPublicKeyInfo: publicKeyInfo(subjectKeys.publicKey),
     extensions: request.extensions,
   });
   return signed(keyType, tbs, KeyObject.from(request.issuerKeys.privateKey));
