@@ -97,6 +97,7 @@ export class SandboxStore extends EventEmitter<{ event: [SandboxEvent] }> {
    * read or written: then every fill deferred so far runs, in order, before that use. A year of
    * bank data per app is most of a start, and most mocks never read it. The collections are
    * created now, so `collectionNames()` keeps the order eager seeding gave.
+   * @internal for seeders.
    */
   defer(names: readonly string[], fill: () => void): void {
     this.deferred.push(fill);
@@ -108,7 +109,7 @@ export class SandboxStore extends EventEmitter<{ event: [SandboxEvent] }> {
     }
   }
 
-  /** How many deferred seeding fills have not run yet (0 once any of their collections was used). */
+  /** @internal How many deferred seeding fills have not run yet (0 once any of their collections was used). */
   get unseeded(): number {
     return this.deferred.length;
   }
