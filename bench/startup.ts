@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { writePkiFolder } from '../src/pki/folder.js';
 import { createLeanPki, defaultApp, type AppIdentity, type LeanPki } from '../src/pki/lean-pki.js';
 import { startLeanMock, type LeanMockOptions } from '../src/server/lean-mock.js';
+import { startTestMock } from '../src/testing/test-mock.js';
 import { interleave, skipped, summarize, type BenchResult, type BenchSuite, type Task } from './suite.js';
 import { bareServerOptions, fetchOnce, startBare, type Endpoint } from './tls-load.js';
 
@@ -107,6 +108,12 @@ const leanMock =
     return { port: mock.port, pki: mock.pki, close: () => mock.close() };
   };
 
+/** startTestMock() with its defaults: a fresh EC PKI, the admin API on, its agents and temp folder unused. */
+const testMock = async (): Promise<Started> => {
+  const mock = await startTestMock();
+  return { port: mock.lean.port, pki: mock.pki, close: () => mock.close() };
+};
+
 const bareHttps = (pki: LeanPki) => async (): Promise<Started> => {
   const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(TINY_BODY) };
   const endpoint: Endpoint = await startBare(pki, (_req, res) => {
@@ -116,7 +123,7 @@ const bareHttps = (pki: LeanPki) => async (): Promise<Started> => {
   return { port: endpoint.port, pki, close: endpoint.close };
 };
 
-type InProcess = 'fresh' | 'reused' | 'reusedNoAdmin' | 'bare';
+type InProcess = 'fresh' | 'reused' | 'reusedNoAdmin' | 'testMock' | 'bare';
 
 async function measureInProcess(pki: LeanPki, quick: boolean): Promise<BenchResult[]> {
   const settings = ROUNDS.inProcess[quick ? 'quick' : 'full'];
@@ -126,6 +133,7 @@ async function measureInProcess(pki: LeanPki, quick: boolean): Promise<BenchResu
       fresh: cycleTask(log, 'fresh', leanMock({})),
       reused: cycleTask(log, 'reused', leanMock({ pki })),
       reusedNoAdmin: cycleTask(log, 'reusedNoAdmin', leanMock({ pki, adminPort: 'off' })),
+      testMock: cycleTask(log, 'testMock', testMock),
       bare: cycleTask(log, 'bare', bareHttps(pki)),
     },
     settings,
@@ -142,6 +150,7 @@ async function measureInProcess(pki: LeanPki, quick: boolean): Promise<BenchResu
     }),
     summarize(`${group}: startLeanMock({ pki }) (reused PKI)`, samples.reused, { baseline, errors: log.errors('reused') }),
     summarize(`${group}: startLeanMock({ pki, adminPort: 'off' })`, samples.reusedNoAdmin, { baseline, errors: log.errors('reusedNoAdmin') }),
+    summarize(`${group}: startTestMock() (fresh EC PKI)`, samples.testMock, { baseline, errors: log.errors('testMock') }),
     summarize(bareName, samples.bare, { errors: log.errors('bare') }),
   ];
   // Where the fresh cycle's time goes, against the same phase of the floor.
@@ -310,10 +319,11 @@ async function measureCli(pki: LeanPki, quick: boolean): Promise<BenchResult[]> 
 export const startupSuite: BenchSuite = {
   name: 'startup',
   method:
-    `In process, rounds interleave four tasks in rotating order, each one whole cycle timed: start a server, one GET ${PROBE_PATH} ` +
+    `In process, rounds interleave five tasks in rotating order, each one whole cycle timed: start a server, one GET ${PROBE_PATH} ` +
     `on a fresh mTLS connection (Node's https client, agent: false, the default app's certificate and lean-app-token; a 200 ` +
     `required), then close it. The servers: startLeanMock() with its defaults (a fresh EC P-256 PKI generated each time, admin ` +
-    `API on an ephemeral loopback port); startLeanMock({ pki }) reusing one PKI; startLeanMock({ pki, adminPort: 'off' }); and ` +
+    `API on an ephemeral loopback port); startLeanMock({ pki }) reusing one PKI; startLeanMock({ pki, adminPort: 'off' }); ` +
+    `startTestMock() with its defaults (a fresh EC PKI, closed with its agents and temporary folder); and ` +
     `the floor, https.createServer with the gate's key and chain, CAs, CRLs, requestCert/rejectUnauthorized and HTTP limits on ` +
     `127.0.0.1:0 answering a fixed ${Buffer.byteLength(TINY_BODY)}-byte body. ${ROUNDS.inProcess.full.runs} rounds after ` +
     `${ROUNDS.inProcess.full.warmup} warm-ups (--quick: ${ROUNDS.inProcess.quick.runs} after ${ROUNDS.inProcess.quick.warmup}); ` +

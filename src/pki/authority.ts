@@ -14,7 +14,20 @@ import {
 } from './keys.js';
 import { describeCertificate, type IssuedCertificate } from './describe.js';
 import type { AuthorityOptions, LeafRequest, TestAuthority as PublicTestAuthority } from './authority-types.js';
-import { joinPem, pemBlock } from './pem.js';
+import { joinPem, pemBlock, pemBody } from './pem.js';
+import {
+  EXTENSIONS,
+  PURPOSES,
+  encodeName,
+  isPlainHost,
+  isPlainNameValue,
+  keyIdentifier,
+  signed,
+  spkiOf,
+  subjectOf,
+  tbsCertificate,
+  type NameParts,
+} from './der-issue.js';
 import { normalizeSerial, serialIntegerHex } from './serial.js';
 
 // Re-exported so the modules and tests that import them from here keep doing so.
@@ -27,10 +40,14 @@ const BACKDATE_MS = DAY_MS;
 
 /** A certificate authority that signs: a root, or an intermediate under a root. */
 export class CertificateAuthority {
+  private parsed: x509.X509Certificate | undefined;
+  private subjectDer: Buffer | undefined;
+  private keyId: Buffer | undefined;
+
   private constructor(
     readonly keyType: KeyType,
-    /** @internal the X.509 library's object: stripped from the published declarations, which name no library types. */
-    readonly certificate: x509.X509Certificate,
+    /** @internal the certificate's DER. */
+    readonly der: Buffer,
     readonly keys: CryptoKeyPair,
     readonly certificatePem: string,
     readonly privateKeyPem: string,
@@ -43,6 +60,20 @@ export class CertificateAuthority {
     const keyType = options.keyType ?? 'ec';
     const keys = options.keyPair ?? (await generateKeyPair(keyType));
     const now = options.now ?? new Date();
+    const parts = plainName(options.commonName ?? 'lean-mock Root CA', options.organization);
+    if (parts) {
+      const name = encodeName(parts);
+      const id = keyIdentifier(publicKeyInfo(keys.publicKey));
+      const der = issueDer(keyType, keys, {
+        issuer: name,
+        issuerKeys: keys,
+        subject: name,
+        notBefore: new Date(now.getTime() - BACKDATE_MS),
+        notAfter: new Date(now.getTime() + (options.validityDays ?? 3650) * DAY_MS),
+        extensions: caExtensionsDer(id, id, undefined),
+      });
+      return CertificateAuthority.fromDer(keyType, der, keys, undefined);
+    }
     const name = distinguishedName(options.commonName ?? 'lean-mock Root CA', options.organization);
     const certificate = await selfSign(keyType, name, keys, {
       notBefore: new Date(now.getTime() - BACKDATE_MS),
@@ -60,8 +91,7 @@ export class CertificateAuthority {
     parent?: CertificateAuthority,
   ): Promise<CertificateAuthority> {
     const keys = await importKeyPair(privateKeyPem, keyType);
-    const certificate = new x509.X509Certificate(certificatePem);
-    return new CertificateAuthority(keyType, certificate, keys, certificatePem, privateKeyPem, parent);
+    return new CertificateAuthority(keyType, pemBody(certificatePem), keys, certificatePem, privateKeyPem, parent);
   }
 
   private static async from(
@@ -71,11 +101,32 @@ export class CertificateAuthority {
     parent: CertificateAuthority | undefined,
   ): Promise<CertificateAuthority> {
     const privateKeyPem = await exportPrivateKeyPem(keys.privateKey);
-    return new CertificateAuthority(keyType, certificate, keys, toPem(certificate), privateKeyPem, parent);
+    const authority = new CertificateAuthority(keyType, Buffer.from(certificate.rawData), keys, toPem(certificate), privateKeyPem, parent);
+    authority.parsed = certificate;
+    return authority;
+  }
+
+  private static fromDer(keyType: KeyType, der: Buffer, keys: CryptoKeyPair, parent: CertificateAuthority | undefined): CertificateAuthority {
+    return new CertificateAuthority(keyType, der, keys, pemBlock('CERTIFICATE', der), privateKeyPemSync(keys.privateKey), parent);
+  }
+
+  /** @internal the X.509 library's object, parsed on first use: stripped from the published declarations. */
+  get certificate(): x509.X509Certificate {
+    return (this.parsed ??= new x509.X509Certificate(this.der));
   }
 
   get subject(): string {
     return this.certificate.subject;
+  }
+
+  /** @internal the subject Name as the certificate holds it: what it writes as the issuer of what it signs. */
+  get subjectName(): Buffer {
+    return (this.subjectDer ??= subjectOf(this.der));
+  }
+
+  /** @internal the SHA-1 key identifier of its public key (its certificates' authority key identifier). */
+  get keyIdentifier(): Buffer {
+    return (this.keyId ??= keyIdentifier(publicKeyInfo(this.keys.publicKey)));
   }
 
   /** This authority's certificate and its parents', nearest first, root last. */
@@ -87,6 +138,18 @@ export class CertificateAuthority {
   async createIntermediate(options: AuthorityOptions = {}): Promise<CertificateAuthority> {
     const keys = options.keyPair ?? (await generateKeyPair(this.keyType));
     const now = options.now ?? new Date();
+    const parts = plainName(options.commonName ?? 'lean-mock Issuing CA', options.organization);
+    if (parts) {
+      const der = issueDer(this.keyType, keys, {
+        issuer: this.subjectName,
+        issuerKeys: this.keys,
+        subject: encodeName(parts),
+        notBefore: new Date(now.getTime() - BACKDATE_MS),
+        notAfter: new Date(now.getTime() + (options.validityDays ?? 3650) * DAY_MS),
+        extensions: caExtensionsDer(keyIdentifier(publicKeyInfo(keys.publicKey)), this.keyIdentifier, 0),
+      });
+      return CertificateAuthority.fromDer(this.keyType, der, keys, this);
+    }
     const certificate = await signCertificate({
       keyType: this.keyType,
       subjectName: distinguishedName(options.commonName ?? 'lean-mock Issuing CA', options.organization),
@@ -126,6 +189,19 @@ export class CertificateAuthority {
    */
   issueSync(request: LeafRequest & { keyPair: CryptoKeyPair }): IssuedCertificate {
     const now = request.now ?? new Date();
+    const parts = plainName(request.commonName, request.organization, request.organizationalUnit);
+    if (parts && (request.hosts ?? []).every(isPlainHost)) {
+      const der = issueDer(this.keyType, request.keyPair, {
+        issuer: this.subjectName,
+        issuerKeys: this.keys,
+        subject: encodeName(parts),
+        notBefore: request.notBefore ?? new Date(now.getTime() - BACKDATE_MS),
+        notAfter: request.notAfter ?? new Date(now.getTime() + 365 * DAY_MS),
+        extensions: leafExtensionsDer(this.keyType, keyIdentifier(publicKeyInfo(request.keyPair.publicKey)), this.keyIdentifier, request),
+        serialHex: request.serialNumber === undefined ? undefined : serialIntegerHex(normalizeSerial(request.serialNumber)),
+      });
+      return describeDer(der, privateKeyPemSync(request.keyPair.privateKey));
+    }
     const certificate = signCertificateSync(this, {
       subjectName: distinguishedName(request.commonName, request.organization, request.organizationalUnit),
       subjectKeys: request.keyPair,
@@ -143,6 +219,20 @@ export function issueSelfSignedLeafSync(
   keyType: KeyType,
   request: LeafRequest & { notBefore: Date; notAfter: Date; keyPair: CryptoKeyPair },
 ): IssuedCertificate {
+  const parts = plainName(request.commonName, request.organization, request.organizationalUnit);
+  if (parts && (request.hosts ?? []).every(isPlainHost)) {
+    const subject = encodeName(parts);
+    const id = keyIdentifier(publicKeyInfo(request.keyPair.publicKey));
+    const der = issueDer(keyType, request.keyPair, {
+      issuer: subject,
+      issuerKeys: request.keyPair,
+      subject,
+      notBefore: request.notBefore,
+      notAfter: request.notAfter,
+      extensions: leafExtensionsDer(keyType, id, id, request),
+    });
+    return describeDer(der, privateKeyPemSync(request.keyPair.privateKey));
+  }
   const name = distinguishedName(request.commonName, request.organization, request.organizationalUnit);
   const keyId = keyIdOf(request.keyPair.publicKey);
   const certificate = signCertificateSync(
@@ -176,6 +266,79 @@ export async function issueSelfSignedLeaf(
 /** PEM with the trailing newline @peculiar/x509 leaves out. */
 function toPem(certificate: x509.X509Certificate): string {
   return joinPem([certificate.toString('pem')]);
+}
+
+function describeDer(der: Buffer, privateKeyPem: string): IssuedCertificate {
+  const certificatePem = pemBlock('CERTIFICATE', der);
+  return { certificatePem, privateKeyPem, ...describeCertificate(certificatePem) };
+}
+
+/** The name's parts when every value is plain enough for der-issue.ts to write as the library would. */
+function plainName(commonName: string, organization = 'lean-mock (test only)', unit?: string): NameParts | undefined {
+  const plain = [commonName, organization, ...(unit ? [unit] : [])].every(isPlainNameValue);
+  return plain ? { commonName, organization, organizationalUnit: unit || undefined, country: 'AE' } : undefined;
+}
+
+const publicKeyInfos = new WeakMap<CryptoKey, Buffer>();
+
+/** A public key's SubjectPublicKeyInfo DER, exported once per key: a PKI asks for each several times. */
+function publicKeyInfo(key: CryptoKey): Buffer {
+  let spki = publicKeyInfos.get(key);
+  if (!spki) {
+    spki = spkiOf(KeyObject.from(key));
+    publicKeyInfos.set(key, spki);
+  }
+  return spki;
+}
+
+/** A certificate for `subjectKeys`, written and signed by der-issue.ts. */
+function issueDer(
+  keyType: KeyType,
+  subjectKeys: CryptoKeyPair,
+  request: {
+    issuer: Buffer;
+    issuerKeys: CryptoKeyPair;
+    subject: Buffer;
+    notBefore: Date;
+    notAfter: Date;
+    extensions: Buffer[];
+    serialHex?: string;
+  },
+): Buffer {
+  const tbs = tbsCertificate({
+    keyType,
+    serialHex: request.serialHex ?? randomSerial(),
+    issuer: request.issuer,
+    subject: request.subject,
+    notBefore: request.notBefore,
+    notAfter: request.notAfter,
+    subjectPublicKeyInfo: publicKeyInfo(subjectKeys.publicKey),
+    extensions: request.extensions,
+  });
+  return signed(keyType, tbs, KeyObject.from(request.issuerKeys.privateKey));
+}
+
+/** {@link caExtensions} as DER. */
+function caExtensionsDer(subjectKeyId: Buffer, issuerKeyId: Buffer, pathLength: number | undefined): Buffer[] {
+  return [
+    EXTENSIONS.basicConstraints(true, pathLength),
+    EXTENSIONS.keyUsage([5, 6]),
+    EXTENSIONS.subjectKeyIdentifier(subjectKeyId),
+    EXTENSIONS.authorityKeyIdentifier(issuerKeyId),
+  ];
+}
+
+/** {@link leafExtensionsFor} as DER. */
+function leafExtensionsDer(keyType: KeyType, subjectKeyId: Buffer, issuerKeyId: Buffer, request: LeafRequest): Buffer[] {
+  const extensions = [
+    EXTENSIONS.basicConstraints(false),
+    EXTENSIONS.keyUsage(keyType === 'rsa' ? [0, 2] : [0]),
+    EXTENSIONS.extendedKeyUsage([request.purpose === 'server' ? PURPOSES.serverAuth : PURPOSES.clientAuth]),
+    EXTENSIONS.subjectKeyIdentifier(subjectKeyId),
+    EXTENSIONS.authorityKeyIdentifier(issuerKeyId),
+  ];
+  if (request.hosts?.length) extensions.push(EXTENSIONS.subjectAltName(request.hosts));
+  return extensions;
 }
 
 function describeIssued(certificate: x509.X509Certificate, privateKeyPem: string): IssuedCertificate {

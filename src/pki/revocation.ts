@@ -1,6 +1,7 @@
+import { KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { CertificateAuthority } from './authority.js';
-import { signingAlgorithm } from './keys.js';
+import { signed, tbsCertList } from './der-issue.js';
 import { pemBlock } from './pem.js';
 import { normalizeSerial, serialIntegerHex } from './serial.js';
 
@@ -23,21 +24,25 @@ export interface CrlOptions {
  * needs one, even if it revokes nothing.
  */
 export async function issueCrl(authority: CertificateAuthority, options: CrlOptions): Promise<string> {
-  const crl = await x509.X509CrlGenerator.create({
-    issuer: authority.subject,
+  return issueCrlSync(authority, options);
+}
+
+/**
+ * {@link issueCrl}, written by der-issue.ts and signed with Node's synchronous `sign`: the same
+ * TBSCertList @peculiar/x509's generator wrote (test/pki/der-issue.test.ts), the issuer named by
+ * the bytes of the authority's own subject.
+ */
+export function issueCrlSync(authority: CertificateAuthority, options: CrlOptions): string {
+  const tbs = tbsCertList({
+    keyType: authority.keyType,
+    issuer: authority.subjectName,
     thisUpdate: options.thisUpdate,
     nextUpdate: options.nextUpdate,
-    signingAlgorithm: signingAlgorithm(authority.keyType),
-    signingKey: authority.keys.privateKey,
-    extensions: [await x509.AuthorityKeyIdentifierExtension.create(authority.keys.publicKey)],
-    entries: [...canonical(options.revoked ?? [])].map(([serial, revokedAt]) => ({
-      // Written as a positive INTEGER even when its first byte has the high bit set.
-      serialNumber: serialIntegerHex(serial),
-      revocationDate: revokedAt,
-      reason: x509.X509CrlReason.keyCompromise,
-    })),
+    // Written as a positive INTEGER even when its first byte has the high bit set.
+    revoked: [...canonical(options.revoked ?? [])].map(([serial, revokedAt]) => ({ serialHex: serialIntegerHex(serial), revokedAt })),
+    authorityKeyId: authority.keyIdentifier,
   });
-  return pemBlock('X509 CRL', new Uint8Array(crl.rawData));
+  return pemBlock('X509 CRL', signed(authority.keyType, tbs, KeyObject.from(authority.keys.privateKey)));
 }
 
 /** One entry per serial, however it is spelled: a CRL listing a serial twice cannot be signed. */

@@ -2,7 +2,7 @@ import { LeanError } from '../app/errors.js';
 import { generateBankData } from './bank-data/generate.js';
 import { bankProfile, type BankProfile } from './bank-data/profile.js';
 import { SANDBOX_LIMITS, sandboxLimitReached } from './limits.js';
-import { saveBankData } from './bank-data/save.js';
+import { SAVED_COLLECTIONS, saveBankData } from './bank-data/save.js';
 import { seededRandom, type SeededRandom } from './random.js';
 import { COLLECTIONS, type Customer, type Entity, type EntityPermissions, type EntitySession } from './store/records.js';
 import type { SandboxStore } from './store/store.js';
@@ -68,8 +68,12 @@ function link(
     profile,
   });
   saveBankData(store, app, data);
-  store.collection<EntitySession>(SESSIONS_COLLECTION).set(app, entityId, { entity_id: entityId, state: 'ACTIVE', reconnect_id: null });
+  startSession(store, app, entityId);
   return data.entity;
+}
+
+function startSession(store: SandboxStore, app: string, entityId: string): void {
+  store.collection<EntitySession>(SESSIONS_COLLECTION).set(app, entityId, { entity_id: entityId, state: 'ACTIVE', reconnect_id: null });
 }
 
 function entityOf(store: SandboxStore, app: string, entityId: string): Entity {
@@ -146,6 +150,12 @@ export function seedDemo(store: SandboxStore, random: SeededRandom): void {
       customers.list(app, (c) => c.app_user_id === DEMO_APP_USER_ID)[0] ??
       customers.set(app, customerId, { customer_id: customerId, app_user_id: DEMO_APP_USER_ID, created_at: store.seededAt.toISOString() });
     // Dated to the seeding day, not the instant: two starts on the same day seed the same bytes.
-    link(store, app, customer, profile, entityId, draws.fork('bank-data'), store.seededAt);
+    // Generated on first use of the data (store.defer): the same draws, so the same records.
+    const bankData = draws.fork('bank-data');
+    const owner = customer.customer_id;
+    store.defer(SAVED_COLLECTIONS, () =>
+      saveBankData(store, app, generateBankData({ random: bankData, asOf: store.seededAt, customerId: owner, entityId, profile })),
+    );
+    startSession(store, app, entityId);
   }
 }

@@ -3,6 +3,19 @@ import { COLLECTIONS, type Account, type Balance, type Entity, type Identity, ty
 import type { BankData } from './generate.js';
 import { BANK_DATA_COLLECTIONS, type Beneficiary, type DirectDebit, type ScheduledPayment, type StandingOrder } from './records.js';
 
+/** Every collection {@link saveBankData} writes, in the order it first writes them. */
+export const SAVED_COLLECTIONS: readonly string[] = [
+  COLLECTIONS.entities,
+  COLLECTIONS.identities,
+  COLLECTIONS.accounts,
+  COLLECTIONS.balances,
+  COLLECTIONS.transactions,
+  BANK_DATA_COLLECTIONS.beneficiaries,
+  BANK_DATA_COLLECTIONS.directDebits,
+  BANK_DATA_COLLECTIONS.scheduledPayments,
+  BANK_DATA_COLLECTIONS.standingOrders,
+];
+
 /**
  * Puts a connection's data into the app's collections, keyed so readers can list an account's
  * records in statement order (insertion order is kept: transactions newest first).

@@ -47,6 +47,9 @@ export class SandboxStore extends EventEmitter<{ event: [SandboxEvent] }> {
   private readonly idSource: () => string;
   private readonly collections = new Map<string, Collection<unknown>>();
   private readonly seeders: { name: string; seeder: Seeder }[] = [];
+  /** Seeded writes put off until one of their collections is used, in the order they were deferred. */
+  private deferred: (() => void)[] = [];
+  private armed: Collection<unknown>[] = [];
 
   constructor(options: SandboxStoreOptions) {
     super();
@@ -89,8 +92,44 @@ export class SandboxStore extends EventEmitter<{ event: [SandboxEvent] }> {
     seeder(this, seededRandom(this.seed).fork(name));
   }
 
+  /**
+   * Puts off `fill`, a seeder's writes to `names` only, until any of those collections is first
+   * read or written: then every fill deferred so far runs, in order, before that use. A year of
+   * bank data per app is most of a start, and most mocks never read it. The collections are
+   * created now, so `collectionNames()` keeps the order eager seeding gave.
+   * @internal for seeders.
+   */
+  defer(names: readonly string[], fill: () => void): void {
+    this.deferred.push(fill);
+    for (const name of names) {
+      const collection = this.collection(name);
+      if (this.armed.includes(collection)) continue;
+      collection.beforeFirstUse(this.runDeferred);
+      this.armed.push(collection);
+    }
+  }
+
+  /** @internal How many deferred seeding fills have not run yet (0 once any of their collections was used). */
+  get unseeded(): number {
+    return this.deferred.length;
+  }
+
+  private readonly runDeferred = (): void => {
+    const fills = this.deferred;
+    this.disarm();
+    for (const fill of fills) fill();
+  };
+
+  private disarm(): void {
+    for (const collection of this.armed) collection.beforeFirstUse(undefined);
+    this.armed = [];
+    this.deferred = [];
+  }
+
   /** Back to the seeded state. */
   reset(): void {
+    // Fills nobody used are dropped, not run: their records would be cleared at once.
+    this.disarm();
     for (const collection of this.collections.values()) collection.clear();
     for (const { name, seeder } of this.seeders) seeder(this, seededRandom(this.seed).fork(name));
   }
