@@ -30,16 +30,20 @@ export interface CachedPki {
  * wrote, so every one of them serves the PKI on disk.
  */
 export async function loadOrCreatePki(dir: string, options: CachedPkiOptions = {}): Promise<CachedPki> {
-  const now = options.now ?? new Date();
-  const reusable = async (): Promise<CachedPki | undefined> => {
+  // Read at each look, not once: a folder another process wrote while this one waited for the lock
+  // is newer than the moment this call began, and judged by that moment it would look "from the
+  // future" and be overwritten under the process that serves it.
+  const clock = (): Date => options.now ?? new Date();
+  const reusable = async (now: Date): Promise<CachedPki | undefined> => {
     const existing = await readPkiFolder(dir).catch(() => undefined);
     return existing && fits(existing.pki, options, now) ? { ...existing, dir, reused: true } : undefined;
   };
-  const warm = await reusable();
+  const warm = await reusable(clock());
   if (warm) return warm;
   await ensureFolder(dirname(dir), FOLDER_MODE);
   return withFolderLock(dir, async () => {
-    const written = await reusable();
+    const now = clock();
+    const written = await reusable(now);
     if (written) return written;
     const pki = await createLeanPki({ ...options, now });
     const manifest = await writePkiFolder(pki, dir, { force: true });

@@ -1,8 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadOrCreatePki } from '../../src/pki/cache.js';
+import { writePkiFolder } from '../../src/pki/folder.js';
+import { createLeanPki } from '../../src/pki/lean-pki.js';
+import { withFolderLock } from '../../src/pki/safe-files.js';
 
 const DAY_MS = 86_400_000;
 
@@ -32,6 +35,26 @@ describe('the PKI cache serve starts from', () => {
     const { serverVariants: _second, ...secondData } = second.pki;
     const { serverVariants: _first, ...firstData } = first.pki;
     expect(secondData).toEqual(firstData);
+  });
+
+  it('serves what another process wrote while it waited for the lock, even when that was made after its call began', async () => {
+    // The race of two `serve` runs on one folder: B starts (its clock reads t), A holds the lock and
+    // writes a PKI made at t + 20 ms. B must judge that folder by the clock once it holds the lock,
+    // not by the moment it was called, or it regenerates and A serves a PKI no longer on disk.
+    let waiting: Promise<Awaited<ReturnType<typeof loadOrCreatePki>>> | undefined;
+    mkdirSync(dirname(dir), { recursive: true });
+    const written = await withFolderLock(dir, async () => {
+      waiting = loadOrCreatePki(dir);
+      const madeAt = new Date(Date.now() + 20);
+      const pki = await createLeanPki({ now: madeAt });
+      await writePkiFolder(pki, dir, { force: true });
+      while (Date.now() <= madeAt.getTime()) await new Promise((resolve) => setImmediate(resolve));
+      return pki;
+    });
+    const served = await waiting!;
+    expect(served.reused).toBe(true);
+    expect(served.pki.apps[0]!.appToken).toBe(written.apps[0]!.appToken);
+    expect(appToken()).toBe(written.apps[0]!.appToken);
   });
 
   it('regenerates when less than a day of validity is left', async () => {
