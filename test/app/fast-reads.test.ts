@@ -28,7 +28,8 @@ let agent: Agent;
 
 beforeAll(async () => {
   pki = await createLeanPki();
-  mock = await startLeanMock({ pki, adminPort: 'off', serverVariants: false }, { fastReads: (reads) => (fast = reads) });
+  // The admin port on: the inspector captures every exchange, and its view must not differ either.
+  mock = await startLeanMock({ pki, serverVariants: false }, { fastReads: (reads) => (fast = reads) });
   agent = new Agent({ keepAlive: true, maxSockets: 1 });
 });
 
@@ -48,10 +49,28 @@ interface Seen {
   /** The journal entry is this reply's (its correlation id). */
   journaledAsSent: boolean;
   journal: Partial<RequestRecord>;
+  /** The inspector's view of the exchange (GET /admin/v1/requests/:id), per-request values masked. */
+  inspected: string;
 }
 
-/** One GET over the shared keep-alive connection, with its journal entry. */
-function get(path: string, headers: Record<string, string>, as: Presented = pki.apps[0]!): Promise<Seen> {
+/** One GET over the shared keep-alive connection, with its journal entry and the inspector's view. */
+async function get(path: string, headers: Record<string, string>, as: Presented = pki.apps[0]!): Promise<Seen> {
+  const seen = await send(path, headers, as);
+  const id = mock.journal.requests()[0]!.id;
+  const details = (await (await fetch(`${mock.adminUrl}/admin/v1/requests/${id}`)).json()) as {
+    request: Record<string, unknown>;
+    exchange: { response: { headers: Record<string, string>; body: { text?: string } } } | null;
+  };
+  for (const key of ['id', 'at', 'duration_ms', 'correlation_id']) delete details.request[key];
+  const replied = details.exchange?.response.headers;
+  if (replied) for (const name of ['lean-correlation-id', 'lean-trace-id']) replied[name] = perRequest(name, replied[name] ?? '');
+  // A body too long to show as JSON is kept as text: its ids are masked there.
+  const shown = details.exchange?.response.body;
+  if (shown?.text !== undefined) shown.text = masked(shown.text);
+  return { ...seen, inspected: masked(JSON.stringify(details)) };
+}
+
+function send(path: string, headers: Record<string, string>, as: Presented): Promise<Omit<Seen, 'inspected'>> {
   return new Promise((resolve, reject) => {
     const req = request(
       { host: '127.0.0.1', port: mock.port, path, headers, agent, ca: pki.chainPem, cert: as.credential.certificatePem, key: as.credential.privateKeyPem, servername: 'localhost' },
