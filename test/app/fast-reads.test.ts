@@ -269,7 +269,6 @@ describe('fast reads', () => {
         seen.push(await get(path, headers, as));
       }
       fast.enabled = true;
-      if (process.env.FAST_DEBUG) console.log(fast.answered, path, JSON.stringify(headers), mock.faults.size);
       const [fastReply, expressReply] = fastFirst ? seen : [seen[1]!, seen[0]!];
       expect(fastReply, `${path} ${JSON.stringify(headers)}`).toEqual(expressReply);
       expect([fastReply!.lengthMatches, fastReply!.journaledAsSent]).toEqual([true, true]);
