@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BANK_ACCOUNT_TYPES, BANK_COUNTRY_CODES, BanksSchema, CONNECTION_TYPES, type Bank } from './bank-schema.js';
 import { callerApp } from '../app/context.js';
 import { LeanError } from '../app/errors.js';
+import type { FastReadRoutes } from '../app/fast-reads.js';
 import { methodNotAllowed } from '../app/routing.js';
 import { availabilityRevision, bankAvailability } from '../sandbox/availability/availability.js';
 import { sameAvailability } from '../sandbox/availability/records.js';
@@ -67,6 +68,8 @@ export interface BanksRouterOptions {
   banks: readonly Bank[];
   /** Where toggled availability lives (src/sandbox/availability); without it, the fixture as is. */
   store?: SandboxStore;
+  /** Where the unfiltered list registers to be answered before express (src/app/fast-reads.ts). */
+  fast?: FastReadRoutes;
 }
 
 /** One app's view of the catalogue, kept until a toggle or reset moves the revision. */
@@ -117,6 +120,9 @@ export function createBanksRouter(options: BanksRouterOptions): Router {
       ),
     );
   };
+
+  // The unfiltered list only: a filter goes through `list` above.
+  options.fast?.add('/banks/v1', { queryKeys: [], answer: ({ app }) => (store ? viewOf(app) : fixture).bytes });
 
   const router = Router();
   router.route('/banks/v1').get(list).all(methodNotAllowed);

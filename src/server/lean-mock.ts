@@ -7,6 +7,7 @@ import { attachContext, type RequestContext } from '../app/context.js';
 import { correlationIdFor } from '../app/conventions.js';
 import { refuseCertificate, refuseConnectMethod, refuseUnparsable } from '../app/refusals.js';
 import { createLeanApp } from '../app/create-app.js';
+import { createFastReads, type FastReads } from '../app/fast-reads.js';
 import { journalWhenDone, redactBodiesWith } from '../app/request-log.js';
 import { systemClock, type Clock } from '../app/clock.js';
 import { Journal } from '../gateway/journal.js';
@@ -81,6 +82,8 @@ export interface LeanMockOptions {
 export interface LeanMockWiring {
   /** Record mode (src/record): this router answers every authenticated request in place of the sandbox's. */
   forward?: Router;
+  /** Hands over the fast reads' switch (tests compare them with express's answers). */
+  fastReads?: (reads: FastReads) => void;
 }
 
 export interface LeanMock {
@@ -153,7 +156,11 @@ export async function startLeanMock(options: LeanMockOptions = {}, wiring: LeanM
   // Filled as each port starts listening: webhooks sent there would loop back into the mock.
   const ownPorts: number[] = [];
   const ownHosts = [options.host ?? '127.0.0.1'];
+  // An armed fault or override takes requests over in the routers: express must see them all then.
+  const fastReads = createFastReads({ appNames: new Map(apps.map((a) => [a.appToken, a.name])), blocked: () => sandbox.faults.size > 0 });
+  wiring.fastReads?.(fastReads);
   const sandbox = createSandbox({
+    fast: fastReads,
     pki,
     clock,
     seed: options.seed,
@@ -204,6 +211,8 @@ export async function startLeanMock(options: LeanMockOptions = {}, wiring: LeanM
       const context = contextFor(req, connection);
       attachContext(req, context);
       journalWhenDone(journal, req, res, context);
+      // Replay and record answer from elsewhere than the sandbox: only express knows their routes.
+      if (!replay && !wiring.forward && fastReads.answer(req, res, context)) return;
       app(req, res);
     },
     onRejected: (req, res, connection) => refuseCertificate(journal, clock, req, res, contextFor(req, connection), connection),

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { FastReadRoutes } from '../app/fast-reads.js';
 import type { Clock } from '../app/routing.js';
 import { createBanksRouter, loadBanks } from '../lean/banks.js';
 import { createConsentsRouter } from '../lean/consents/router.js';
@@ -44,6 +45,8 @@ export interface SandboxOptions {
   self?: () => SelfAddresses;
   /** A scenario (already read from its file) applied on start and after every reset; a bad one throws a ScenarioError. */
   scenario?: unknown;
+  /** Where hot reads register to be answered before express (src/app/fast-reads.ts). */
+  fast?: FastReadRoutes;
 }
 
 /** The Lean products behind the gate and the admin endpoints that steer them, over one store. */
@@ -97,14 +100,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     scenarios,
     apiRouters: [
       Router().use(faultInjector(faults)),
-      createBanksRouter({ banks, store }),
+      createBanksRouter({ banks, store, fast: options.fast }),
       createEntitiesRouter({ store }),
       createCustomersRouter({ store }),
       // Before payments: its /payments/v1/:payment_id would take /payments/v1/account-on-file.
       createConsentsRouter({ store, appIdOf }),
       createPaymentsRouter({ store }),
       createPayoutsRouter({ store }),
-      ...createDataRouters({ store }),
+      ...createDataRouters({ store, fast: options.fast }),
       createVerificationsRouter({ store }),
       createInsightsRouter({ store, resultDelayMs: DEFAULT_DATA_DELAY_MS }),
       createEventsRouter({ log: events }),

@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import type { FastReadRoutes } from '../../app/fast-reads.js';
 import type { SandboxStore } from '../../sandbox/store/store.js';
 import { createRefreshesRouter } from './refreshes.js';
 import { createResultsRouter } from './results.js';
@@ -11,6 +12,8 @@ export interface DataRoutersOptions {
   resultDelayMs?: number;
   /** How long a manual refresh stays PENDING before `entity.data.refresh.updated`. Default 100 ms. */
   refreshDelayMs?: number;
+  /** Where v2's pages register to be answered before express (src/app/fast-reads.ts). */
+  fast?: FastReadRoutes;
 }
 
 export const DEFAULT_DATA_DELAY_MS = 100;
@@ -26,7 +29,7 @@ export function createDataRouters(options: DataRoutersOptions): Router[] {
   const resultDelayMs = options.resultDelayMs ?? DEFAULT_DATA_DELAY_MS;
   const refreshDelayMs = options.refreshDelayMs ?? DEFAULT_DATA_DELAY_MS;
   return [
-    createDataV2Router({ store, resultDelayMs }),
+    createDataV2Router({ store, resultDelayMs, fast: options.fast }),
     createDataV1Router({ store, resultDelayMs }),
     createResultsRouter({ store }),
     createRefreshesRouter({ store, refreshDelayMs }),

@@ -52,7 +52,7 @@ export function answerData(
   okBytes?: (stamp: Stamp) => Buffer,
 ): void {
   const { store, resultDelayMs } = deps;
-  const stamp: Stamp = { resultsId: store.newId(), meta: call.meta, timestamp: store.now().toISOString() };
+  const stamp = newStamp(store, call.meta);
   // First: Lean refuses before it reaches the bank, so not even the session is looked at.
   if (!isBankAvailable(store, call.app, call.entity.bank_identifier, 'data')) {
     res.json(call.style.failed(stamp, BANK_ISSUE, BANK_ISSUE_MESSAGE));
@@ -80,6 +80,24 @@ export function answerData(
   const pending = call.style.pending(stamp);
   holdResult(store, call.app, { results_id: stamp.resultsId, entity_id: call.entity.id, pending, ready: body }, resultDelayMs);
   res.status(call.style.pendingHttpStatus).json(pending);
+}
+
+/** What every reply of one data request shares: a fresh `results_id`, the caller's meta, now. */
+export function newStamp(store: SandboxStore, meta: Meta): Stamp {
+  return { resultsId: store.newId(), meta, timestamp: store.now().toISOString() };
+}
+
+/**
+ * Whether {@link answerData} answers `call` with its data at once (no bank issue, no reconnect,
+ * the permission granted, not async). Reads only: a fast read asks before it answers.
+ */
+export function answersWithData(store: SandboxStore, call: DataCall): boolean {
+  return (
+    !call.async &&
+    isBankAvailable(store, call.app, call.entity.bank_identifier, 'data') &&
+    reconnectIdOf(store, call.app, call.entity.id) === null &&
+    hasPermission(call.entity, call.permission)
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { callerApp } from '../../app/context.js';
 import { Router, type RequestHandler } from 'express';
+import type { FastRead, FastReadRoutes } from '../../app/fast-reads.js';
 import { methodNotAllowed } from '../../app/routing.js';
 import {
   accountBalances,
@@ -22,7 +23,7 @@ import { PageCache } from './page-cache.js';
 import { LEAN_FIELDS, withLeanFields } from './lean-fields.js';
 import { transactionView } from './transaction-view.js';
 import { parseDateRange, parsePathId, parseV2Query } from './params.js';
-import { answerData, dataErrors, type DataDeps } from './respond.js';
+import { answerData, answersWithData, dataErrors, newStamp, type DataCall, type DataDeps } from './respond.js';
 
 /**
  * Data API v2 (`GET /data/v2/…`, data.yml): an entity's accounts and identity, and per account
@@ -90,42 +91,79 @@ const ENDPOINTS: readonly Endpoint[] = [
   ...ACCOUNT_ENDPOINTS.map((endpoint) => ({ ...endpoint, path: `/data/v2/accounts/:account_id/${endpoint.path}` })),
 ];
 
-export function createDataV2Router(deps: DataDeps): Router {
+interface Prepared {
+  call: DataCall;
+  ok: (stamp: Stamp) => Body;
+  okBytes: (stamp: Stamp) => Buffer;
+}
+
+export interface DataV2Deps extends DataDeps {
+  /** Where the pages register to be answered before express (src/app/fast-reads.ts). */
+  fast?: FastReadRoutes;
+}
+
+export function createDataV2Router(deps: DataV2Deps): Router {
   const { store } = deps;
   const pages = new PageCache(store);
+  /** The request checked and looked up, for express and the fast read alike; throws Lean's 400s and 404s. */
+  const prepare = (endpoint: Endpoint, app: string, rawQuery: unknown, params: unknown): Prepared => {
+    // Every 400 before any 404: all input is checked before anything is looked up.
+    const query = parseV2Query(rawQuery);
+    const accountIdParam = endpoint.path.includes(':account_id') ? parsePathId('account_id', params) : null;
+    const range = endpoint.type === 'transactions' ? parseDateRange(rawQuery) : {};
+    const entity = requireEntity(store, app, query.entity_id);
+    const account = accountIdParam === null ? null : requireAccount(store, app, entity, accountIdParam);
+    const call = { app, entity, permission: endpoint.permission, async: query.async, meta: query.meta, style: V2_STYLE };
+    const build = (): { data: Body; refreshedAt: string } => {
+      const lookup = { store, app, entity, account, range };
+      const { items, page } = paginate(endpoint.items(lookup), query.page, query.size);
+      const viewed = items.map((item) => withLeanFields(endpoint.view ? endpoint.view(item as never, lookup) : item, LEAN_FIELDS[endpoint.type]));
+      return { data: v2Data(endpoint.type, viewed, page, account?.account_id), refreshedAt: lastRefreshedAt(store, app, entity) };
+    };
+    // Everything the page depends on besides the sandbox's state (the cache's revision).
+    const key = JSON.stringify([app, endpoint.type, entity.id, account?.account_id ?? null, range.start ?? null, range.end ?? null, query.page, query.size]);
+    const ok = (stamp: Stamp): Body => {
+      const { data, refreshedAt } = build();
+      return v2Ok(stamp, endpoint.type, data, refreshedAt);
+    };
+    const okBytes = (stamp: Stamp): Buffer =>
+      v2OkBytes(stamp, pages.bytes(key, () => {
+        const { data, refreshedAt } = build();
+        return v2OkTail(endpoint.type, data, refreshedAt);
+      }));
+    return { call, ok, okBytes };
+  };
+
   const handler =
     (endpoint: Endpoint): RequestHandler =>
     (req, res) => {
-      const app = callerApp(req);
-      // Every 400 before any 404: all input is checked before anything is looked up.
-      const query = parseV2Query(req.query);
-      const accountIdParam = endpoint.path.includes(':account_id') ? parsePathId('account_id', req.params) : null;
-      const range = endpoint.type === 'transactions' ? parseDateRange(req.query) : {};
-      const entity = requireEntity(store, app, query.entity_id);
-      const account = accountIdParam === null ? null : requireAccount(store, app, entity, accountIdParam);
-      const call = { app, entity, permission: endpoint.permission, async: query.async, meta: query.meta, style: V2_STYLE };
-      const build = (): { data: Body; refreshedAt: string } => {
-        const lookup = { store, app, entity, account, range };
-        const { items, page } = paginate(endpoint.items(lookup), query.page, query.size);
-        const viewed = items.map((item) => withLeanFields(endpoint.view ? endpoint.view(item as never, lookup) : item, LEAN_FIELDS[endpoint.type]));
-        return { data: v2Data(endpoint.type, viewed, page, account?.account_id), refreshedAt: lastRefreshedAt(store, app, entity) };
-      };
-      // Everything the page depends on besides the sandbox's state (the cache's revision).
-      const key = JSON.stringify([app, endpoint.type, entity.id, account?.account_id ?? null, range.start ?? null, range.end ?? null, query.page, query.size]);
-      const ok = (stamp: Stamp): Body => {
-        const { data, refreshedAt } = build();
-        return v2Ok(stamp, endpoint.type, data, refreshedAt);
-      };
-      const okBytes = (stamp: Stamp): Buffer =>
-        v2OkBytes(stamp, pages.bytes(key, () => {
-          const { data, refreshedAt } = build();
-          return v2OkTail(endpoint.type, data, refreshedAt);
-        }));
+      const { call, ok, okBytes } = prepare(endpoint, callerApp(req), req.query, req.params);
       answerData(res, deps, call, ok, okBytes);
     };
 
+  /** The page answerData would send, when it would send one; undefined for everything else (express answers that). */
+  const fastRead = (endpoint: Endpoint): FastRead => ({
+    queryKeys: endpoint.type === 'transactions' ? [...V2_QUERY_KEYS, 'start_date', 'end_date'] : V2_QUERY_KEYS,
+    answer: ({ app, params, query }) => {
+      let prepared: Prepared;
+      try {
+        prepared = prepare(endpoint, app, query, params.length > 0 ? { account_id: params[0] } : {});
+      } catch {
+        return undefined;
+      }
+      if (!answersWithData(store, prepared.call)) return undefined;
+      return prepared.okBytes(newStamp(store, prepared.call.meta));
+    },
+  });
+
   const router = Router();
-  for (const endpoint of ENDPOINTS) router.route(endpoint.path).get(handler(endpoint)).all(methodNotAllowed);
+  for (const endpoint of ENDPOINTS) {
+    router.route(endpoint.path).get(handler(endpoint)).all(methodNotAllowed);
+    deps.fast?.add(endpoint.path, fastRead(endpoint));
+  }
   router.use(dataErrors(store));
   return router;
 }
+
+/** The v2 query keys a fast read takes (`meta` is JSON, never a plain value: express parses it). */
+const V2_QUERY_KEYS = ['entity_id', 'page', 'size', 'async'];

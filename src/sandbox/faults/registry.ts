@@ -65,6 +65,11 @@ export class FaultRegistry {
     return copy(fault);
   }
 
+  /** How many faults are armed (scenario overrides included): none means no request is taken over. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** The active faults with what each has left, oldest first. */
   list(): Fault[] {
     return [...this.entries.values()].map((entry) => copy(entry.fault));
