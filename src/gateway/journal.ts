@@ -145,15 +145,35 @@ export function capString(text: string): string {
   return `${text.slice(0, MAX_JOURNAL_STRING)}…[${cut} more characters]`;
 }
 
-/** Every string of a flat record (and of its nested objects, e.g. the client certificate) capped. */
+/** Capped copies of frozen nested objects, made once: the gate hands over one frozen description per client certificate. */
+const cappedFrozen = new WeakMap<object, object>();
+
+/**
+ * Every string of a flat record (and of its nested objects, e.g. the client certificate) capped.
+ * A frozen nested object (shared by every connection with the same certificate) is capped once
+ * and its frozen copy shared by the records too; anything else is copied, arrays included, so a
+ * record never shares what its writer may still change.
+ */
 function capStrings<T extends object>(entry: T): T {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(entry)) {
     if (typeof value === 'string') out[key] = capString(value);
-    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) out[key] = capStrings(value);
+    else if (Array.isArray(value)) out[key] = [...(value as unknown[])];
+    else if (value !== null && typeof value === 'object') out[key] = Object.isFrozen(value) ? cappedOnce(value) : capStrings(value);
     else out[key] = value;
   }
   return out as T;
+}
+
+function cappedOnce(value: object): object {
+  let capped = cappedFrozen.get(value);
+  if (!capped) {
+    capped = capStrings(value);
+    for (const field of Object.values(capped)) if (Array.isArray(field)) Object.freeze(field);
+    Object.freeze(capped);
+    cappedFrozen.set(value, capped);
+  }
+  return capped;
 }
 
 /** `body` as the journal keeps it: content type capped, text over MAX_BODY_BYTES dropped. */

@@ -5,7 +5,8 @@ import type { TLSSocket } from 'node:tls';
 import { certificateAndChain, type LeanPki } from '../pki/lean-pki.js';
 import { splitPem } from '../pki/pem.js';
 import type { ClientCertificateInfo, Journal } from './journal.js';
-import { classifyHandshake, describeClient, type CapturedCertificate, type ChainKnowledge, type Verdict } from './verdict.js';
+import { PeerCertificateCache, type PeerCertificate } from './peer-certificates.js';
+import type { ChainKnowledge, Verdict } from './verdict.js';
 
 export type RejectionStyle = 'handshake' | 'http';
 export type TlsVersion = '1.2' | '1.3';
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   mtls?: boolean;
   /** How long a connection may take to complete its TLS handshake before it is closed. Default 10 s, as for headers. */
   handshakeTimeoutMs?: number;
+  /** Distinct client certificates whose parsed facts and verdicts are kept (PEER_CACHE_CAPACITY by default); 0 parses every handshake's. */
+  peerCacheCapacity?: number;
   /** The app a client certificate (by SHA-256 fingerprint) is bound to. */
   appOf: (fingerprint256: string) => string | null;
   /** Requests on connections the gate accepted. */
@@ -52,7 +55,7 @@ export interface Gateway {
 }
 
 interface SocketState {
-  certificate: CapturedCertificate | null;
+  peer: PeerCertificate | null;
   /** Read while the socket is alive: Node has torn it down by the time a rejection is decided. */
   remote: string;
   tlsVersion: string | null;
@@ -60,6 +63,8 @@ interface SocketState {
 }
 
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+
+const ACCEPTED: Verdict = Object.freeze({ verdict: 'accepted', reason: null, rawCode: null });
 
 /** Options that keep slow or stuck clients from holding the server (hostile-input defaults). */
 const HTTP_LIMITS = {
@@ -89,6 +94,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const chains: ChainKnowledge = {
     knownIntermediates: [pki.intermediate, pki.partnerIntermediate].map((ca) => new X509Certificate(ca.certificatePem)),
   };
+  const peers = new PeerCertificateCache(chains, options.peerCacheCapacity);
   const contextOptions: ServerOptions = {
     key: pki.server.privateKeyPem,
     cert: certificateAndChain(pki, pki.server),
@@ -147,11 +153,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   const decide = (socket: TLSSocket, state: SocketState, handshakeErrorCode?: string): void => {
     if (state.connection) return;
     const verdict: Verdict = mtls
-      ? classifyHandshake({ authorizationError: socket.authorizationError as unknown as string | null, handshakeErrorCode, certificate: state.certificate }, chains)
+      ? peers.verdict(state.peer, socket.authorizationError as unknown as string | null, handshakeErrorCode)
       : handshakeErrorCode
         ? { verdict: 'rejected', reason: 'handshake_failed', rawCode: handshakeErrorCode }
-        : { verdict: 'accepted', reason: null, rawCode: null };
-    const client = describeClient(state.certificate);
+        : ACCEPTED;
+    const client = state.peer?.client ?? null;
     const app = client ? options.appOf(client.fingerprint256) : null;
     const tlsVersion = state.tlsVersion ?? socket.getProtocol?.() ?? null;
     const record = journal.recordHandshake({
@@ -166,15 +172,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     state.connection = { handshakeId: record.id, verdict, client, app, tlsVersion };
   };
 
+  // One pair of listeners for every socket, not two closures per connection.
+  function capture(this: TLSSocket): void {
+    const state = states.get(this)!;
+    state.peer = mtls ? peers.read(this) : null;
+    state.tlsVersion = this.getProtocol() ?? null;
+  }
+  function settle(this: TLSSocket): void {
+    decide(this, states.get(this)!);
+  }
   const watch = (socket: TLSSocket): SocketState => {
-    const state: SocketState = { certificate: null, remote: remoteOf(socket), tlsVersion: null };
+    const state: SocketState = { peer: null, remote: remoteOf(socket), tlsVersion: null };
     states.set(socket, state);
-    socket.prependListener('secure', () => {
-      state.certificate = mtls ? capturePeer(socket) : null;
-      state.tlsVersion = socket.getProtocol() ?? null;
-    });
+    socket.prependListener('secure', capture);
     // Runs after Node's own 'secure' listener has set authorized/authorizationError.
-    socket.on('secure', () => decide(socket, state));
+    socket.on('secure', settle);
     return state;
   };
 
@@ -206,11 +218,4 @@ export function createGateway(options: GatewayOptions): Gateway {
 function remoteOf(socket: TLSSocket): string {
   const address = socket.remoteAddress ?? '?';
   return `${address.includes(':') ? `[${address}]` : address}:${socket.remotePort ?? '?'}`;
-}
-
-function capturePeer(socket: TLSSocket): CapturedCertificate | null {
-  const peer = socket.getPeerCertificate();
-  if (!peer || !peer.raw) return null;
-  const { subject, issuer, serialNumber, fingerprint256, valid_from, valid_to, raw, ca } = peer;
-  return { subject, issuer, serialNumber, fingerprint256, valid_from, valid_to, raw, ca };
 }
