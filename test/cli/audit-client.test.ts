@@ -41,7 +41,9 @@ describe('lean-mock audit-client', () => {
     const result = leanMock(['audit-client', '--certs', 'certs', '--', 'node', '-e', 'process.exit(3)'], cwd, 180_000);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^expired\s+yes\s+NO CONNECTION/m);
-  });
+    // The audit waits SETTLE_MS (2 s) per variant for a record that never comes: ~25 s by design,
+    // so the test's own limit is the command's, not vitest's default 30 s.
+  }, 180_000);
 
   it('is a usage error without a command, or with one that does not exist', () => {
     expectOneErrorLine(leanMock(['audit-client', '--certs', 'certs'], cwd), 2);
