@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { filesNeedingIsolation } from './test/support/isolation.js';
@@ -13,9 +14,12 @@ export default defineConfig({
     // expect.poll gives up after 1 s by default: on a loaded machine that is a timing assumption.
     // Polls wait almost as long as the test may run, so only a real hang fails them.
     expect: { poll: { timeout: 25_000 } },
-    // Workers stay at vitest's default (cores − 1: one on 2 cores). Two on 2 cores overlap the
-    // waits on child processes on an idle machine, but beside other load they gained nothing
-    // (210 s vs 215 s) and pushed CPU-heavy tests past their timeouts; `--maxWorkers=2` opts in.
+    // Two workers at least: on 2 cores vitest's default is one, and the suite spends much of its
+    // time waiting on child processes (the CLI, curl, Python, Go, Java), which a second worker
+    // overlaps. Measured on a fresh clone, idle 2-core machine: 419 s with one, 268 s with two
+    // (2,440 passed either way). Beside heavy load, CPU-bound tests then near their timeouts:
+    // `--maxWorkers=1` is the setting for a machine busy with other work.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,
