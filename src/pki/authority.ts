@@ -16,12 +16,12 @@ import { describeCertificate, type IssuedCertificate } from './describe.js';
 import type { AuthorityOptions, LeafRequest, TestAuthority as PublicTestAuthority } from './authority-types.js';
 import { joinPem, pemBlock, pemBody } from './pem.js';
 import {
-  EXTENSIONS,
-  PURPOSES,
+  caExtensionsDer,
   encodeName,
   isPlainHost,
   isPlainNameValue,
   keyIdentifier,
+  leafExtensionsDer,
   signed,
   spkiOf,
   subjectOf,
@@ -316,29 +316,6 @@ function issueDer(
     extensions: request.extensions,
   });
   return signed(keyType, tbs, KeyObject.from(request.issuerKeys.privateKey));
-}
-
-/** {@link caExtensions} as DER. */
-function caExtensionsDer(subjectKeyId: Buffer, issuerKeyId: Buffer, pathLength: number | undefined): Buffer[] {
-  return [
-    EXTENSIONS.basicConstraints(true, pathLength),
-    EXTENSIONS.keyUsage([5, 6]),
-    EXTENSIONS.subjectKeyIdentifier(subjectKeyId),
-    EXTENSIONS.authorityKeyIdentifier(issuerKeyId),
-  ];
-}
-
-/** {@link leafExtensionsFor} as DER. */
-function leafExtensionsDer(keyType: KeyType, subjectKeyId: Buffer, issuerKeyId: Buffer, request: LeafRequest): Buffer[] {
-  const extensions = [
-    EXTENSIONS.basicConstraints(false),
-    EXTENSIONS.keyUsage(keyType === 'rsa' ? [0, 2] : [0]),
-    EXTENSIONS.extendedKeyUsage([request.purpose === 'server' ? PURPOSES.serverAuth : PURPOSES.clientAuth]),
-    EXTENSIONS.subjectKeyIdentifier(subjectKeyId),
-    EXTENSIONS.authorityKeyIdentifier(issuerKeyId),
-  ];
-  if (request.hosts?.length) extensions.push(EXTENSIONS.subjectAltName(request.hosts));
-  return extensions;
 }
 
 function describeIssued(certificate: x509.X509Certificate, privateKeyPem: string): IssuedCertificate {

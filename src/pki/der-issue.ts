@@ -19,6 +19,7 @@ import {
   unsignedInteger,
   utf8String,
 } from './der-writer.js';
+import type { LeafRequest } from './authority-types.js';
 import type { KeyType } from './key-types.js';
 
 /**
@@ -102,6 +103,29 @@ export const EXTENSIONS = {
 } as const;
 
 export const PURPOSES = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2' } as const;
+
+/** A CA's extensions, as authority.ts's library path (`caExtensions`) writes them. */
+export function caExtensionsDer(subjectKeyId: Buffer, issuerKeyId: Buffer, pathLength: number | undefined): Buffer[] {
+  return [
+    EXTENSIONS.basicConstraints(true, pathLength),
+    EXTENSIONS.keyUsage([5, 6]),
+    EXTENSIONS.subjectKeyIdentifier(subjectKeyId),
+    EXTENSIONS.authorityKeyIdentifier(issuerKeyId),
+  ];
+}
+
+/** A leaf's extensions, as authority.ts's library path (`leafExtensionsFor`) writes them. */
+export function leafExtensionsDer(keyType: KeyType, subjectKeyId: Buffer, issuerKeyId: Buffer, request: Pick<LeafRequest, 'purpose' | 'hosts'>): Buffer[] {
+  const extensions = [
+    EXTENSIONS.basicConstraints(false),
+    EXTENSIONS.keyUsage(keyType === 'rsa' ? [0, 2] : [0]),
+    EXTENSIONS.extendedKeyUsage([request.purpose === 'server' ? PURPOSES.serverAuth : PURPOSES.clientAuth]),
+    EXTENSIONS.subjectKeyIdentifier(subjectKeyId),
+    EXTENSIONS.authorityKeyIdentifier(issuerKeyId),
+  ];
+  if (request.hosts?.length) extensions.push(EXTENSIONS.subjectAltName(request.hosts));
+  return extensions;
+}
 
 /**
  * A host written here: an IPv4 address, an IPv6 address in hex groups only, or an ASCII name.
