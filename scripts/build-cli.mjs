@@ -11,6 +11,7 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { cliBundleDiet } from './cli-bundle-diet.mjs';
 import { esmTwinUrl } from './esm-twin-url.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,7 +35,7 @@ const result = await build({
   minify: true,
   external: LAZY_PACKAGES,
   // Every file sits in dist/cli/, so each module's import.meta.url becomes its twin's, from there.
-  plugins: [esmTwinUrl({ root, dist, out, urlOf: (fromOut) => `new URL(${JSON.stringify(fromOut)}, import.meta.url).href` })],
+  plugins: [cliBundleDiet({ out }), esmTwinUrl({ root, dist, out, urlOf: (fromOut) => `new URL(${JSON.stringify(fromOut)}, import.meta.url).href` })],
   // express and its dependencies are CommonJS: their require() of Node's modules needs a real one.
   banner: { js: "import{createRequire as __leanMockRequire}from'node:module';const require=__leanMockRequire(import.meta.url);" },
   metafile: true,
