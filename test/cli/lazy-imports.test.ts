@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,35 +13,27 @@ import { appTokenOf, call, presented } from '../support/mock-client.js';
 
 /**
  * `serve` with a certificate folder issues nothing, writes no PKCS#12 and runs no diagnosis: the
- * X.509 library, node-forge and the doctor would only cost it start time and memory. A module
- * hook in the served process writes down every module it resolves, so these tests see exactly
- * what was loaded, and when. The bin is a bundle (scripts/build-cli.mjs): a file of it that was
- * loaded stands for every module it holds (its bundle-map.json), named as tsc's twin in dist/.
+ * X.509 library and node-forge would only cost it start time and memory. Hooks in the served
+ * process write down every module it resolves, `require` and `import` alike, so these tests see
+ * exactly what was loaded, and when. The bin runs one CommonJS bundle (scripts/build-cli.mjs) that
+ * requires the X.509 library, node-forge and yaml from node_modules on first use; the doctor, which
+ * is bundled, needs both libraries as soon as it is evaluated, so their absence proves its absence.
  */
 
 const HEAVY = {
   x509: /\/node_modules\/@peculiar\/x509\//,
   forge: /\/node_modules\/node-forge\//,
-  doctor: /\/dist\/doctor\//,
-  jose: /\/node_modules\/jose\//,
 };
 
 const DIST_CLI = join(BIN, '..');
-/** Each bundle file's URL → the URLs of the dist/ modules it holds (empty without a bundle). */
-const bundled: Map<string, string[]> = new Map(
-  existsSync(join(DIST_CLI, 'bundle-map.json'))
-    ? Object.entries(JSON.parse(readFileSync(join(DIST_CLI, 'bundle-map.json'), 'utf8')) as Record<string, string[]>).map(([file, inputs]) => [
-        pathToFileURL(join(DIST_CLI, file)).href,
-        inputs.map((input) => (input.startsWith('src/') ? pathToFileURL(join(DIST_CLI, '..', input.slice(4).replace(/\.ts$/, '.js'))).href : `bundled:/${input}`)),
-      ])
-    : [],
-);
-const expand = (urls: readonly string[]): string[] => urls.flatMap((url) => bundled.get(url) ?? [url]);
+/** Required by express as it loads: a log without it saw none of the bundle's requires. */
+const MIME_DB = pathToFileURL(join(DIST_CLI, 'vendor', 'mime-db', 'db.json')).href;
 
 let work: string;
 let certs: string;
 let pki: LeanPki;
 let register: string;
+let traceRequire: string;
 
 beforeAll(async () => {
   work = tempDir();
@@ -67,6 +59,23 @@ beforeAll(async () => {
     "import { register } from 'node:module';\n" +
       `register(${JSON.stringify(pathToFileURL(join(work, 'hooks.mjs')).href)}, { data: { out: process.env.LEAN_MOCK_MODULE_LOG } });\n`,
   );
+  // require() does not pass through module.register's hooks on Node 20: its resolution is traced here.
+  traceRequire = join(work, 'trace-require.cjs');
+  writeFileSync(
+    traceRequire,
+    [
+      "const Module = require('node:module');",
+      "const { appendFileSync } = require('node:fs');",
+      "const { pathToFileURL } = require('node:url');",
+      'const resolve = Module._resolveFilename;',
+      'Module._resolveFilename = function (...args) {',
+      '  const filename = resolve.apply(this, args);',
+      "  const url = Module.isBuiltin(filename) ? `node:${filename.replace(/^node:/, '')}` : pathToFileURL(filename).href;",
+      "  appendFileSync(process.env.LEAN_MOCK_MODULE_LOG, url + '\\n');",
+      '  return filename;',
+      '};',
+    ].join('\n'),
+  );
 });
 afterAll(() => removeTempDirs());
 
@@ -74,10 +83,8 @@ interface Traced {
   url: string;
   adminUrl: string;
   serverVariants: Record<string, string>;
-  /** Every module URL resolved so far, a bundle file standing for the modules it holds. */
+  /** Every module URL resolved so far, by `import` or `require` (Node's own as `node:…`). */
   modules(): string[];
-  /** Every file URL resolved so far, as the process saw them. */
-  files(): string[];
   stderr(): string;
 }
 
@@ -93,7 +100,7 @@ function serveTraced(certsDir: string): Promise<Traced> {
   writeFileSync(log, '');
   const child = spawn(
     process.execPath,
-    ['--import', pathToFileURL(register).href, BIN, 'serve', '--certs', certsDir, '--port', '0', '--admin-port', '0', '--json'],
+    ['--require', traceRequire, '--import', pathToFileURL(register).href, BIN, 'serve', '--certs', certsDir, '--port', '0', '--admin-port', '0', '--json'],
     { cwd: work, env: { ...process.env, LEAN_MOCK_MODULE_LOG: log }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -112,8 +119,7 @@ function serveTraced(certsDir: string): Promise<Traced> {
       const ready = JSON.parse(stdout.split('\n')[0]!) as { url: string; adminUrl: string; serverVariants: Record<string, string> };
       resolve({
         ...ready,
-        modules: () => expand(readFileSync(log, 'utf8').split('\n').filter(Boolean)),
-        files: () => readFileSync(log, 'utf8').split('\n').filter(Boolean),
+        modules: () => readFileSync(log, 'utf8').split('\n').filter(Boolean),
         stderr: () => stderr,
       });
     });
@@ -131,18 +137,17 @@ async function admin(served: Traced, path: string, body?: unknown): Promise<{ st
 }
 
 describe('lean-mock serve --certs', () => {
-  it('loads neither @peculiar/x509, node-forge nor the doctor to start and serve, and the X.509 library on the first revocation', async () => {
+  it('loads neither @peculiar/x509, node-forge nor (so) the doctor to start and serve, and the X.509 library on the first revocation', async () => {
     const served = await serveTraced(certs);
     const reply = await call(served.url, pki, presented(pki, 'my_app'), { headers: appTokenOf(pki) });
     expect(reply.ok && reply.status).toBe(200);
     expect((await admin(served, '/admin/v1/handshakes')).status).toBe(200);
 
     const modules = served.modules();
-    // The hook saw the server's own modules: an empty log cannot pass for a lazy one.
-    expect(modules.some((url) => url.endsWith('/dist/server/lean-mock.js'))).toBe(true);
+    // The hooks saw the bundle's own requires (mime-db's data, for express): an empty log cannot pass for a lazy one.
+    expect(modules).toContain(MIME_DB);
     expect(loaded(modules, HEAVY.x509)).toEqual([]);
     expect(loaded(modules, HEAVY.forge)).toEqual([]);
-    expect(loaded(modules, HEAVY.doctor)).toEqual([]);
 
     const serial = pki.apps[0]!.credential.serialNumber;
     expect(await admin(served, '/admin/v1/revocations', { serial })).toMatchObject({ status: 201, json: { serial, issuer: 'intermediate' } });
@@ -152,16 +157,16 @@ describe('lean-mock serve --certs', () => {
     expect(refused.ok).toBe(false);
   });
 
-  it('starts from the bundle files in dist/cli/ and Node\'s own modules: no module of dist/ or node_modules read one by one', async () => {
+  it('starts from the files in dist/cli/ and Node\'s own modules: no module of dist/ or node_modules read one by one', async () => {
     const served = await serveTraced(certs);
     const reply = await call(served.url, pki, presented(pki, 'my_app'), { headers: appTokenOf(pki) });
     expect(reply.ok && reply.status).toBe(200);
-    const files = [...new Set(served.files())];
+    const files = [...new Set(served.modules())];
     const cli = pathToFileURL(DIST_CLI).href + '/';
     // Resolving, reading and compiling some 420 files one by one was most of a cold start.
     expect(files.filter((url) => !url.startsWith('node:') && !url.startsWith(cli))).toEqual([]);
-    expect(files.filter((url) => url.startsWith(cli)).length).toBeLessThan(40);
-    expect(served.modules().some((url) => url.endsWith('/dist/server/lean-mock.js'))).toBe(true);
+    expect(files.filter((url) => url.startsWith(cli)).length).toBeLessThan(10);
+    expect(files).toContain(MIME_DB);
   });
 
   it('serves the bad server certificates from the folder\'s files, loading no X.509 library for them either', async () => {
@@ -176,13 +181,8 @@ describe('lean-mock serve --certs', () => {
     expect(loaded(served.modules(), HEAVY.forge)).toEqual([]);
   });
 
-  it('loads jose on the first OAuth token, not to start and serve', async () => {
+  it('issues OAuth tokens from the bundle, jose included (it ships ESM only, so it is bundled, not required)', async () => {
     const served = await serveTraced(certs);
-    const reply = await call(served.url, pki, presented(pki, 'my_app'), { headers: appTokenOf(pki) });
-    expect(reply.ok && reply.status).toBe(200);
-    expect(served.modules().some((url) => url.endsWith('/dist/app/auth/tokens.js'))).toBe(true);
-    expect(loaded(served.modules(), HEAVY.jose)).toEqual([]);
-
     const app = pki.apps[0]!;
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret, scope: 'api' });
     const token = await call(served.url, pki, presented(pki, 'my_app'), {
@@ -192,8 +192,11 @@ describe('lean-mock serve --certs', () => {
       body: form.toString(),
     });
     expect(token.ok && token.status).toBe(200);
-    expect(token.ok && (token.json as { access_token?: unknown }).access_token).toEqual(expect.any(String));
-    expect(loaded(served.modules(), HEAVY.jose)).not.toEqual([]);
+    const accessToken = token.ok ? (token.json as { access_token?: string }).access_token : undefined;
+    expect(accessToken).toEqual(expect.any(String));
+    const banks = await call(served.url, pki, presented(pki, 'my_app'), { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(banks.ok && banks.status).toBe(200);
+    expect(served.modules().filter((url) => url.includes('/node_modules/'))).toEqual([]);
   });
 
   it('lists the serials of the folder\'s own CRLs before any revocation, as the CA\'s revocation lists read them', async () => {

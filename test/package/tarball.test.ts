@@ -82,6 +82,8 @@ describe('the packed tarball', () => {
       'dist/index.js',
       'dist/testing/index.js',
       'dist/cli/main.js',
+      'dist/cli/lean-mock.cjs',
+      ...filesUnder('dist/cli/vendor'),
       'dist/cjs/package.json',
       'dist/cjs/lean-mock.js',
       'dist/cjs/index.js',

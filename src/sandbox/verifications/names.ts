@@ -37,7 +37,7 @@ export function nameWords(name: string): string[] {
     .replace(/\p{M}/gu, '')
     .replace(/\u0640/g, '')
     .toLowerCase()
-    .replace(/['’ʼ‘`]/g, '')
+    .replace(/['\u2019\u02BC\u2018`]/g, '')
     .replace(/[\p{P}\p{S}\p{Z}\s\u200b-\u200d\u2060\ufeff]+/gu, ' ')
     .trim();
   const words = plain === '' ? [] : plain.split(' ');
