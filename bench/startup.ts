@@ -218,14 +218,15 @@ interface CliRun {
  * One cold CLI start: spawn `lean-mock serve` on the certificate folder, wait for its JSON ready
  * line, one `GET /banks/v1` on a fresh mTLS connection, SIGTERM, wait for a clean exit (code 0).
  */
-async function cliOnce(certs: string, pki: LeanPki, app: AppIdentity): Promise<CliRun> {
-  return processOnce([CLI_PATH, 'serve', '--port', '0', '--admin-port', 'off', '--json', '--certs', certs], pki, app);
+async function cliOnce(certs: string, pki: LeanPki, app: AppIdentity, compileCache: string): Promise<CliRun> {
+  const argv = [CLI_PATH, 'serve', '--port', '0', '--admin-port', 'off', '--json', '--certs', certs];
+  return processOnce(argv, pki, app, { ...process.env, LEAN_MOCK_COMPILE_CACHE: compileCache });
 }
 
 /** The same for any process that prints lean-mock's JSON ready line (`app` checked only where it names one). */
-async function processOnce(argv: string[], pki: LeanPki, app: AppIdentity): Promise<CliRun> {
+async function processOnce(argv: string[], pki: LeanPki, app: AppIdentity, env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const done = exited(child);
@@ -260,12 +261,13 @@ async function nodeFloorOnce(): Promise<{ ok: boolean; elapsed: number }> {
 async function measureCli(pki: LeanPki, quick: boolean): Promise<BenchResult[]> {
   const group = 'cold CLI start, ms';
   const to200Name = `${group}: serve --certs → first 200`;
+  const uncachedName = `${group}: serve --certs → first 200, compile cache off (a first run)`;
   const toExitName = `${group}: serve --certs → 200 → SIGTERM → exited`;
   const floorName = `${group}: node -e "require('https')" start → exit`;
   const bareName = `${group}: bare node https process (bench/servers/bare-https.mjs) → first 200`;
   if (!existsSync(CLI_PATH)) {
     const reason = 'dist/cli/main.js missing (run npm run build)';
-    return [skipped(to200Name, reason), skipped(toExitName, reason), skipped(bareName, reason), skipped(floorName, reason)];
+    return [skipped(to200Name, reason), skipped(uncachedName, reason), skipped(toExitName, reason), skipped(bareName, reason), skipped(floorName, reason)];
   }
   const settings = ROUNDS.cli[quick ? 'quick' : 'full'];
   const dir = await mkdtemp(join(tmpdir(), 'lean-mock-bench-startup-'));
@@ -277,16 +279,24 @@ async function measureCli(pki: LeanPki, quick: boolean): Promise<BenchResult[]> 
     const bareSetup = join(dir, 'bare-setup.json');
     await writeFile(bareSetup, JSON.stringify({ options: bareServerOptions(pki), body: '{"ok":true}' }), { mode: 0o600 });
     const runs: CliRun[] = [];
+    // The bin's V8 code cache, in a folder of this run's own: the first warm-up writes it, as a user's first run would.
+    const compileCache = join(dir, 'compile-cache');
     let cliErrors = 0;
+    let uncachedErrors = 0;
     let floorErrors = 0;
     let bareErrors = 0;
     // A failed run still resolves its time, so the rounds stay paired; its failure flags the rows.
     const samples = await interleave(
       {
         cli: async () => {
-          const run = await cliOnce(certs, pki, app);
+          const run = await cliOnce(certs, pki, app, compileCache);
           if (!run.ok) cliErrors++;
           runs.push(run);
+          return run.to200;
+        },
+        uncached: async () => {
+          const run = await cliOnce(certs, pki, app, 'off');
+          if (!run.ok) uncachedErrors++;
           return run.to200;
         },
         bare: async () => {
@@ -307,6 +317,7 @@ async function measureCli(pki: LeanPki, quick: boolean): Promise<BenchResult[]> 
     return [
       summarize(to200Name, samples.cli, { baseline: bare, errors: cliErrors, target: { op: '<=', value: COLD_TARGET_RATIO, unit: 'ratio' } }),
       summarize(to200Name, samples.cli, { baseline, errors: cliErrors }),
+      summarize(uncachedName, samples.uncached, { baseline: bare, errors: uncachedErrors }),
       summarize(toExitName, runs.slice(settings.warmup).map((run) => run.toExit), { baseline, errors: cliErrors }),
       summarize(bareName, samples.bare, { baseline, errors: bareErrors }),
       summarize(floorName, samples.floor, { errors: floorErrors }),
@@ -330,7 +341,9 @@ export const startupSuite: BenchSuite = {
     `ratios are medians of per-round ratios to the floor; phase rows split the fresh cycle into start (until listening), the ` +
     `first request and close. Cold CLI: rounds interleave spawning node dist/cli/main.js serve --port 0 --admin-port off --json ` +
     `--certs <folder written once by writePkiFolder>, timed from spawn to the first 200 (after the JSON ready line) and on to ` +
-    `exit after SIGTERM (code 0 required), against two floors in the same rounds: a bare node https process ` +
+    `exit after SIGTERM (code 0 required), with the bin's V8 compile cache in a folder of the run's own (the first warm-up ` +
+    `writes it, as a user's first run does) and, as its own task, with LEAN_MOCK_COMPILE_CACHE=off (every run a first run); ` +
+    `against two floors in the same rounds: a bare node https process ` +
     `(bench/servers/bare-https.mjs: plain node, https.createServer with the gate's TLS options and the same certificates) ` +
     `timed the same way, spawn → JSON ready line → first mTLS 200 (issue 18's target: at most ${COLD_TARGET_RATIO}×), and ` +
     `the Node process floor, node -e "require('https')" from spawn to exit. ` +
