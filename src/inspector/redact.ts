@@ -131,17 +131,27 @@ function jsonName(escaped: string): string {
  * `i` flag covers case), its UTF-8 bytes percent-encoded, its JSON `\u` escapes, `+` for a space.
  */
 function spellings(secret: string): string {
-  return Array.from(secret, (char) => {
-    const percent = [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
-    const units = Array.from({ length: char.length }, (_, at) => char.charCodeAt(at));
-    const escaped = units.map((unit) => `\\\\u${unit.toString(16).padStart(4, '0')}`).join('');
-    const literal = char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-    const alternatives = [literal, percent, escaped];
-    if (char === ' ') alternatives.push('\\+');
-    // JSON's short escapes: `\"`, `\\`, `\/`.
-    if (char === '"' || char === '\\' || char === '/') alternatives.push(`\\\\${literal}`);
-    return `(?:${alternatives.join('|')})`;
-  }).join('');
+  return Array.from(secret, charSpelling).join('');
+}
+
+/** Secrets are hex and base64 text: a few dozen characters spelled over and over, on every start. */
+const spelled = new Map<string, string>();
+
+function charSpelling(char: string): string {
+  const known = spelled.get(char);
+  if (known !== undefined) return known;
+  const percent = [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
+  const units = Array.from({ length: char.length }, (_, at) => char.charCodeAt(at));
+  const escaped = units.map((unit) => `\\\\u${unit.toString(16).padStart(4, '0')}`).join('');
+  const literal = char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  const alternatives = [literal, percent, escaped];
+  if (char === ' ') alternatives.push('\\+');
+  // JSON's short escapes: `\"`, `\\`, `\/`.
+  if (char === '"' || char === '\\' || char === '/') alternatives.push(`\\\\${literal}`);
+  const spelling = `(?:${alternatives.join('|')})`;
+  // Bounded: a secret in some exotic script must not grow the map without end.
+  if (spelled.size < 4096) spelled.set(char, spelling);
+  return spelling;
 }
 
 function decodeSafely(text: string): string {

@@ -38,9 +38,23 @@ export function parseBanks(json: unknown, source = 'banks'): Bank[] {
   return result.data;
 }
 
-/** Reads and validates `fixtures/banks.json`; call once at start-up so a bad fixture fails loudly there. */
-export function loadBanks(): Bank[] {
-  return parseBanks(JSON.parse(readFileSync(FIXTURE, 'utf8')), 'fixtures/banks.json');
+let loaded: readonly Bank[] | undefined;
+
+/**
+ * `fixtures/banks.json`, read and validated on the first call of the process (so a bad fixture
+ * fails loudly at the first start) and shared by every mock after it: frozen, so no mock can
+ * change another's list.
+ */
+export function loadBanks(): readonly Bank[] {
+  return (loaded ??= deepFreeze(parseBanks(JSON.parse(readFileSync(FIXTURE, 'utf8')), 'fixtures/banks.json')));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
 }
 
 /**

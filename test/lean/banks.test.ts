@@ -6,7 +6,7 @@ import { FIXED_NOW, appWith } from '../support/lean-app.js';
 
 const banks = loadBanks();
 const app = appWith(createBanksRouter({ banks }));
-const ids = (body: Bank[]): string[] => body.map((bank) => bank.identifier);
+const ids = (body: readonly Bank[]): string[] => body.map((bank) => bank.identifier);
 
 const MOCK_BANKS = ['LEAN_OF_RETAIL_UAE', 'LEAN_SME_MB1_UAE', 'LEANMB1_SAU', 'LEA1_SAMAOB_SAU', 'LEA2_SAMAOB_SAU'];
 const REAL_BANKS = ['ENBD_UAE', 'FAB_UAE', 'ADCB_UAE', 'HSBC_UAE', 'ALINMA_SAU', 'RIYADBANK'];
