@@ -91,8 +91,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const style = options.rejection ?? 'handshake';
   const { pki, journal } = options;
   const states = new WeakMap<TLSSocket, SocketState>();
+  // Parsed when a refused certificate first needs them (to tell a missing intermediate from a
+  // foreign CA), not on every start.
+  let intermediates: readonly X509Certificate[] | undefined;
   const chains: ChainKnowledge = {
-    knownIntermediates: [pki.intermediate, pki.partnerIntermediate].map((ca) => new X509Certificate(ca.certificatePem)),
+    get knownIntermediates() {
+      return (intermediates ??= [pki.intermediate, pki.partnerIntermediate].map((ca) => new X509Certificate(ca.certificatePem)));
+    },
   };
   const peers = new PeerCertificateCache(chains, options.peerCacheCapacity);
   const contextOptions: ServerOptions = {
