@@ -8,8 +8,8 @@ import { LeanError } from './errors.js';
  * @example
  * const body = parseInput(createCustomerBody, req.body);
  */
-export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.infer<Schema> {
-  const result = schema.safeParse(input ?? {});
+export function parseInput<Schema extends z.ZodType>(schema: Schema | (() => Schema), input: unknown): z.infer<Schema> {
+  const result = (typeof schema === 'function' ? schema() : schema).safeParse(input ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = issue.path.map(String).join('.') || 'body';
@@ -17,6 +17,19 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
   // Absent is "missing" whatever the schema expected (zod 4 reports a missing enum as a bad value).
   if (value === undefined && issue.code !== 'unrecognized_keys' && issue.code !== 'custom') throw LeanError.missingParameter(field);
   throw LeanError.invalidParameter(field, value);
+}
+
+/**
+ * A schema built on its first use rather than at import: a product's request schemas cost a cold
+ * `serve` milliseconds each, and most runs never receive most requests.
+ *
+ * @example
+ * export const createCustomerBody = lazySchema(() => z.object({ app_user_id: z.string() }));
+ * parseInput(createCustomerBody, req.body);
+ */
+export function lazySchema<Schema extends z.ZodType>(build: () => Schema): () => Schema {
+  let built: Schema | undefined;
+  return () => (built ??= build());
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

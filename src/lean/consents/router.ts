@@ -129,7 +129,7 @@ export function createConsentsRouter(options: ConsentsRouterOptions): Router {
 function idempotencyKeyOf(req: Request): string {
   const value = req.get('idempotency-key');
   if (value === undefined) throw LeanError.missingParameter('Idempotency-Key');
-  const parsed = idempotencyKey.safeParse(value);
+  const parsed = idempotencyKey().safeParse(value);
   if (!parsed.success) throw LeanError.invalidParameter('Idempotency-Key', value.slice(0, 300));
   return parsed.data;
 }
