@@ -140,7 +140,6 @@ function webhookPayload(customer: Customer | undefined, entity: Entity, profile:
  * has done anything yet.
  */
 export function seedDemo(store: SandboxStore, random: SeededRandom): void {
-  const profile = bankProfile(DEFAULT_BANK_IDENTIFIER)!;
   const customers = store.collection<Customer>(COLLECTIONS.customers);
   for (const app of store.apps) {
     const draws = random.fork(`demo:${app}`);
@@ -153,9 +152,11 @@ export function seedDemo(store: SandboxStore, random: SeededRandom): void {
     // Generated on first use of the data (store.defer): the same draws, so the same records.
     const bankData = draws.fork('bank-data');
     const owner = customer.customer_id;
-    store.defer(SAVED_COLLECTIONS, () =>
-      saveBankData(store, app, generateBankData({ random: bankData, asOf: store.seededAt, customerId: owner, entityId, profile })),
-    );
+    // The bank's profile too: read and validated with the data, not on every start.
+    store.defer(SAVED_COLLECTIONS, () => {
+      const profile = bankProfile(DEFAULT_BANK_IDENTIFIER)!;
+      saveBankData(store, app, generateBankData({ random: bankData, asOf: store.seededAt, customerId: owner, entityId, profile }));
+    });
     startSession(store, app, entityId);
   }
 }
