@@ -27,7 +27,7 @@ export interface ScenarioContext {
 export const MAX_SCENARIO_TRANSACTIONS = 200_000;
 
 export function parseScenario(input: unknown, context: ScenarioContext): Scenario {
-  const parsed = ScenarioSchema.safeParse(input);
+  const parsed = ScenarioSchema().safeParse(input);
   if (!parsed.success) throw fromZodIssue(parsed.error.issues[0]!, input);
   const scenario = parsed.data;
   checkScenario(scenario, context);
@@ -153,7 +153,7 @@ export function overrideFault(override: OverrideSpec): FaultSpecInput {
 /** The fault registry's own rules (status range, body only with a status, …), its field named as the override's. */
 function checkOverride(at: string, override: OverrideSpec): void {
   const spec = overrideFault(override);
-  const parsed = FaultSpecSchema.safeParse(spec);
+  const parsed = FaultSpecSchema().safeParse(spec);
   if (parsed.success) return;
   const issue = parsed.error.issues[0]!;
   const [group, field] = issue.path as [string, ...PropertyKey[]];
