@@ -2,14 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBanks } from '../../src/lean/banks.js';
 import { createLeanPki, type LeanPki } from '../../src/pki/lean-pki.js';
 import { seedBankAvailability } from '../../src/sandbox/availability/availability.js';
-import { generateBankData } from '../../src/sandbox/bank-data/generate.js';
-import { bankProfile } from '../../src/sandbox/bank-data/profile.js';
 import { BANK_DATA_COLLECTIONS } from '../../src/sandbox/bank-data/records.js';
-import { saveBankData } from '../../src/sandbox/bank-data/save.js';
-import { connectEntity, DEFAULT_BANK_IDENTIFIER, DEMO_APP_USER_ID, seedDemo } from '../../src/sandbox/connections.js';
+import { SAVED_COLLECTIONS } from '../../src/sandbox/bank-data/save.js';
+import { connectEntity, seedDemo } from '../../src/sandbox/connections.js';
 import { seedPayments } from '../../src/sandbox/payments/seed.js';
 import { seededRandom, type SeededRandom } from '../../src/sandbox/random.js';
-import { COLLECTIONS, type Customer, type EntitySession } from '../../src/sandbox/store/records.js';
+import { COLLECTIONS, type Customer } from '../../src/sandbox/store/records.js';
 import { SandboxStore } from '../../src/sandbox/store/store.js';
 import { startLeanMock, type LeanMock } from '../../src/server/lean-mock.js';
 import { appTokenOf, call, presented } from '../support/mock-client.js';
@@ -20,21 +18,14 @@ import { appTokenOf, call, presented } from '../support/mock-client.js';
  * order, through any mix of reads, writes and resets.
  */
 
-/** seedDemo as it was before deferral: every app's bank data generated and saved on the spot. */
+/**
+ * The reference: the same seeder with its deferred fill run at once, at seeding time, as seeding
+ * was before deferral (any use of a collection the fill writes runs it).
+ */
 function eagerSeedDemo(store: SandboxStore, random: SeededRandom): void {
-  const profile = bankProfile(DEFAULT_BANK_IDENTIFIER)!;
-  const customers = store.collection<Customer>(COLLECTIONS.customers);
-  for (const app of store.apps) {
-    const draws = random.fork(`demo:${app}`);
-    const customerId = draws.uuid();
-    const entityId = draws.uuid();
-    const customer =
-      customers.list(app, (c) => c.app_user_id === DEMO_APP_USER_ID)[0] ??
-      customers.set(app, customerId, { customer_id: customerId, app_user_id: DEMO_APP_USER_ID, created_at: store.seededAt.toISOString() });
-    const data = generateBankData({ random: draws.fork('bank-data'), asOf: store.seededAt, customerId: customer.customer_id, entityId, profile });
-    saveBankData(store, app, data);
-    store.collection<EntitySession>(COLLECTIONS.entitySessions).set(app, entityId, { entity_id: entityId, state: 'ACTIVE', reconnect_id: null });
-  }
+  seedDemo(store, random);
+  store.collection(SAVED_COLLECTIONS[0]!).countOf(store.apps[0]!);
+  expect(store.unseeded).toBe(0);
 }
 
 const NOW = new Date('2026-05-20T08:00:00.000Z');
@@ -57,7 +48,7 @@ const READABLE = [
 /** One step of a random session against the store, returning what it observed. */
 function step(store: SandboxStore, draw: SeededRandom): unknown {
   const app = draw.pick(store.apps);
-  switch (draw.int(0, 6)) {
+  switch (draw.int(0, 7)) {
     case 0: {
       const name = draw.pick(READABLE);
       return ['list', name, store.collection(name).list(app)];
@@ -85,6 +76,12 @@ function step(store: SandboxStore, draw: SeededRandom): unknown {
     case 5:
       store.reset();
       return ['reset'];
+    case 6: {
+      // A write first, into any collection (the deferred ones included): the fill must come before it.
+      const name = draw.pick(READABLE);
+      const id = `record-${draw.int(0, 1e9)}`;
+      return ['write', name, store.collection(name).set(app, id, { id }), store.collection(name).entries().map((entry) => entry.id)];
+    }
     default:
       return ['names', store.collectionNames()];
   }
