@@ -50,7 +50,7 @@ const result = await build({
 
 // The bin: the loader, in one small ESM file (the package is "type": "module").
 await build({
-  entryPoints: [join(root, 'src', 'cli', 'bin.ts')],
+  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
   outfile: join(out, 'main.js'),
   bundle: true,
   format: 'esm',

@@ -4,8 +4,8 @@ import { runCli } from './program.js';
 
 /**
  * The `lean-mock` process: runs the command line against this process's streams, signals and
- * launcher, and sets its exit code. Both entries call it: src/cli/main.ts (tsc's output, for
- * running from source) and the bin, which loads it from the compiled bundle (scripts/build-cli.mjs).
+ * launcher, and sets its exit code. The entry of the command's bundle (scripts/build-cli.mjs),
+ * which the bin (./main.ts) loads with V8's code cache.
  */
 export async function runProcess(): Promise<void> {
   // Read first: once the launcher is gone, process.ppid already names someone else.

@@ -1,8 +1,0 @@
-#!/usr/bin/env node
-import { fileURLToPath } from 'node:url';
-import { loadCachedBundle } from './compile-cache.js';
-
-// The package's bin (built over dist/cli/main.js by scripts/build-cli.mjs): the whole command is
-// one CommonJS bundle beside it, compiled from V8's code cache when one fits.
-const { runProcess } = loadCachedBundle(fileURLToPath(new URL('./lean-mock.cjs', import.meta.url))) as { runProcess: () => Promise<void> };
-await runProcess();
