@@ -33,7 +33,7 @@ export function cliBundleDiet({ out }) {
       plugin.onResolve({ filter: /^\.\// }, (args) => {
         const rule = VENDORED.find((r) => r.importer.test(args.importer) && r.request.test(args.path));
         if (!rule) return undefined;
-        const source = require_resolve(args.path, args.resolveDir);
+        const source = vendoredFile(args.path, args.resolveDir);
         // .cjs: a copied CommonJS module must not be read as ESM under dist/'s "type": "module".
         const name = rule.ext ? `${basename(source).replace(/\.js$/, '')}${rule.ext}` : basename(source);
         mkdirSync(join(vendor, rule.pkg), { recursive: true });
@@ -45,7 +45,8 @@ export function cliBundleDiet({ out }) {
   };
 }
 
-function require_resolve(request, dir) {
+/** The file a package's relative `require` names: as written for .json, else with `.js` (the VENDORED requests). */
+function vendoredFile(request, dir) {
   const path = join(dir, request);
   return /\.json$/.test(path) ? path : `${path}.js`;
 }

@@ -126,9 +126,10 @@ export async function readPkiFolder(dir: string): Promise<{ pki: LeanPki; manife
   let serverVariants: Promise<readonly ServerVariant[]> | undefined;
   const readServerVariants = written
     ? () =>
-        (serverVariants ??= Promise.all(
-          written.map(async (entry): Promise<ServerVariant> => {
-            return {
+        // A promise, as the building kind's: a missing file rejects it rather than throwing.
+        (serverVariants ??= Promise.resolve().then(() =>
+          written.map(
+            (entry): ServerVariant => ({
               name: entry.name,
               description: entry.description,
               mustRefuse: entry.must_refuse,
@@ -136,8 +137,8 @@ export async function readPkiFolder(dir: string): Promise<{ pki: LeanPki; manife
               credential: credential(entry.files.cert, entry.files.key),
               chainPems: entry.files.chain ? splitPem(text(entry.files.chain)) : [],
               ...(entry.files.crl ? { crlPem: text(entry.files.crl) } : {}),
-            };
-          }),
+            }),
+          ),
         ))
     : lazyServerVariants({ keyType: manifest.key_type, createdAt, intermediate, partnerIntermediate, hosts: server.hosts });
 
